@@ -1,0 +1,79 @@
+// Test helpers and the test programs' main(): each test process starts in a
+// fresh anonymous session keyring of its own and clears it on the way out.
+#define CATCH_CONFIG_RUNNER
+#include "support.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+#include <sys/capability.h>
+#include <unistd.h>
+
+namespace test {
+
+std::string errno_name(int e)
+{
+    switch (e) {
+#define NAME(x) case x: return #x
+        NAME(EPERM); NAME(ENOENT); NAME(EINTR); NAME(EBADF); NAME(ENOMEM);
+        NAME(EACCES); NAME(EFAULT); NAME(EBUSY); NAME(EEXIST); NAME(ENODEV);
+        NAME(ENOTDIR); NAME(EINVAL); NAME(ENFILE); NAME(ERANGE); NAME(EDEADLK);
+        NAME(ENAMETOOLONG); NAME(ENOSYS); NAME(ELOOP); NAME(ENODATA);
+        NAME(EOPNOTSUPP); NAME(EDQUOT); NAME(ENOKEY); NAME(EKEYEXPIRED);
+        NAME(EKEYREVOKED); NAME(EKEYREJECTED); NAME(EMSGSIZE); NAME(EBADMSG);
+#undef NAME
+    case 0: return "no error";
+    default: return "errno " + std::to_string(e);
+    }
+}
+
+bool has_cap(int cap)
+{
+    cap_t caps = cap_get_proc();
+    if (!caps)
+        return false;
+    cap_flag_value_t v = CAP_CLEAR;
+    cap_get_flag(caps, static_cast<cap_value_t>(cap), CAP_EFFECTIVE, &v);
+    cap_free(caps);
+    return v == CAP_SET;
+}
+
+bool is_host_root()
+{
+    if (geteuid() != 0 || !has_cap(CAP_SYS_ADMIN))
+        return false;
+    // In the initial user namespace uid 0 maps to itself over the whole range.
+    std::ifstream map("/proc/self/uid_map");
+    long inside = -1, outside = -1, count = 0;
+    map >> inside >> outside >> count;
+    return inside == 0 && outside == 0 && count == 4294967295L;
+}
+
+key_serial_t new_keyring(const char *name, key_serial_t parent)
+{
+    key_serial_t id = add_key("keyring", name, nullptr, 0, parent);
+    INFO("add_key(keyring, " << name << "): " << errno_name(errno));
+    REQUIRE(id > 0);
+    return id;
+}
+
+key_serial_t new_key(const char *desc, const std::string &payload, key_serial_t ring)
+{
+    key_serial_t id = add_key("user", desc, payload.data(), payload.size(), ring);
+    INFO("add_key(user, " << desc << "): " << errno_name(errno));
+    REQUIRE(id > 0);
+    return id;
+}
+
+} // namespace test
+
+int main(int argc, char **argv)
+{
+    if (keyctl_join_session_keyring(nullptr) < 0) {
+        std::perror("keyctl_join_session_keyring");
+        return 1;
+    }
+    int rc = Catch::Session().run(argc, argv);
+    keyctl_clear(KEY_SPEC_SESSION_KEYRING);
+    return rc;
+}

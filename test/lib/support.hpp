@@ -1,0 +1,54 @@
+// Helpers shared by the library tests.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include <keyutils.h>
+
+namespace test {
+
+// The symbolic name of an errno value, so failures read "ENOKEY" not "126".
+std::string errno_name(int e);
+
+// True when the caller holds `cap` effectively in its user namespace.
+bool has_cap(int cap);
+
+// True when the caller is root of the initial user namespace (it may touch
+// the host's /etc and other users' keys).
+bool is_host_root();
+
+// A new keyring linked into the test's session keyring.
+key_serial_t new_keyring(const char *name, key_serial_t parent = KEY_SPEC_SESSION_KEYRING);
+
+// A new "user" key holding `payload`.
+key_serial_t new_key(const char *desc, const std::string &payload,
+                     key_serial_t ring = KEY_SPEC_SESSION_KEYRING);
+
+// Reports a test as skipped, with the reason, and leaves it.
+#define SKIP_TEST(reason) do { WARN("SKIPPED: " << (reason)); return; } while (0)
+
+} // namespace test
+
+// Asserts that `expr` fails with -1 and errno `err`.
+#define REQUIRE_FAILS_WITH(expr, err)                                         \
+    do {                                                                      \
+        errno = 0;                                                            \
+        long fails_with_rc_ = static_cast<long>(expr);                        \
+        int fails_with_errno_ = errno;                                        \
+        INFO(#expr);                                                          \
+        REQUIRE(fails_with_rc_ == -1);                                        \
+        REQUIRE(test::errno_name(fails_with_errno_) == test::errno_name(err)); \
+    } while (0)
+
+// Asserts that `expr` succeeds (does not return -1), showing errno if not.
+#define REQUIRE_OK(expr)                                                       \
+    do {                                                                       \
+        errno = 0;                                                             \
+        long ok_rc_ = static_cast<long>(expr);                                 \
+        INFO(#expr << " -> " << ok_rc_ << " errno " << test::errno_name(errno)); \
+        REQUIRE(ok_rc_ != -1);                                                 \
+    } while (0)
