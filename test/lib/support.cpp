@@ -49,6 +49,17 @@ bool is_host_root()
     return inside == 0 && outside == 0 && count == 4294967295L;
 }
 
+long host_uid()
+{
+    std::ifstream map("/proc/self/uid_map");
+    long inside, outside, count;
+    long uid = static_cast<long>(geteuid());
+    while (map >> inside >> outside >> count)
+        if (uid >= inside && uid < inside + count)
+            return outside + (uid - inside);
+    return -1;
+}
+
 key_serial_t new_keyring(const char *name, key_serial_t parent)
 {
     key_serial_t id = add_key("keyring", name, nullptr, 0, parent);

@@ -21,6 +21,10 @@ bool has_cap(int cap);
 // the host's /etc and other users' keys).
 bool is_host_root();
 
+// The caller's effective uid as the kernel's initial namespace sees it,
+// which is what key quotas are kept by.
+long host_uid();
+
 // A new keyring linked into the test's session keyring.
 key_serial_t new_keyring(const char *name, key_serial_t parent = KEY_SPEC_SESSION_KEYRING);
 

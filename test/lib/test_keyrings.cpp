@@ -144,10 +144,13 @@ TEST_CASE("get_persistent returns the caller's persistent keyring")
     long p = keyctl_get_persistent(static_cast<uid_t>(-1), KEY_SPEC_SESSION_KEYRING);
     REQUIRE(p > 0);
     REQUIRE(keyctl_get_persistent(getuid(), KEY_SPEC_SESSION_KEYRING) == p);
-    // Another user's persistent keyring needs CAP_SETUID.
+    // Another user's persistent keyring needs CAP_SETUID, and the user must
+    // exist in the caller's user namespace.
     uid_t other = getuid() == 0 ? 1 : 0;
-    if (test::has_cap(CAP_SETUID))
+    if (test::is_host_root())
         REQUIRE_OK(keyctl_get_persistent(other, KEY_SPEC_SESSION_KEYRING));
+    else if (test::has_cap(CAP_SETUID))
+        REQUIRE_FAILS_WITH(keyctl_get_persistent(123456, KEY_SPEC_SESSION_KEYRING), EINVAL);
     else
         REQUIRE_FAILS_WITH(keyctl_get_persistent(other, KEY_SPEC_SESSION_KEYRING), EPERM);
     keyctl_unlink(static_cast<key_serial_t>(p), KEY_SPEC_SESSION_KEYRING);

@@ -1,0 +1,47 @@
+// request-key-handler: an example request-key(8) helper written with
+// keyutils.hpp. /sbin/request-key runs it for a matching request, e.g. from
+// a file in /etc/request-key.d/:
+//
+//   create user example:* * /usr/libexec/request-key-handler %k %S
+//
+// It takes over the authority to construct the key, reads the callout
+// information the requester passed, and then:
+//   "reject" -> rejects the key (requesters get EKEYREJECTED for 30 s)
+//   "negate" -> negates it (requesters get ENOKEY for 30 s)
+//   anything else -> instantiates it with "<description>=<callout>"
+#include <keyutils.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+int main(int argc, char** argv)
+{
+    using namespace keyutils;
+    using namespace std::chrono_literals;
+
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: %s <key-id> <session-keyring-id>\n", argv[0]);
+        return 2;
+    }
+    key target(static_cast<key_serial_t>(std::strtol(argv[1], nullptr, 10)));
+    keyring requester_session(static_cast<key_serial_t>(std::strtol(argv[2], nullptr, 10)));
+
+    try {
+        authority_guard authority(target);
+        std::string callout = authority.callout_info();
+        if (callout == "reject") {
+            authority.reject(30s, EKEYREJECTED, requester_session);
+        } else if (callout == "negate") {
+            authority.negate(30s, requester_session);
+        } else {
+            // Authority lets the handler view the key it is building.
+            std::string name = target.describe().text;
+            authority.instantiate({name, "=", callout}, requester_session);
+        }
+    } catch (const std::system_error& e) {
+        std::fprintf(stderr, "request-key-handler: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
