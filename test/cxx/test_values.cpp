@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <future>
 
 using namespace keyutils;
 
@@ -111,7 +112,7 @@ TEST_CASE("rights print and parse as keyctl shows them", "[permissions]")
     CHECK(parse_rights("--alswrv") == rights::all);
     CHECK(!parse_rights("alswr"));
     CHECK(!parse_rights("alswrvx"));
-    CHECK(!parse_rights("lalswr"), "letters only in their own place");
+    CHECK(!parse_rights("lalswr")); // letters only in their own place
     CHECK(!parse_rights("xxalswrv"));
     CHECK(!parse_rights("ALSWRV"));
     CHECK(!parse_rights(""));
