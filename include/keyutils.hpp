@@ -1050,7 +1050,8 @@ public:
     }
 
     /// Creates a key in this keyring, or updates the payload of the one of
-    /// the same type and description that is already there.
+    /// the same type and description that is already there (for types that
+    /// can be updated; others replace the old link).
     key add(zstring type, zstring desc, bytes_view payload) const
     {
         std::error_code ec;
@@ -1064,7 +1065,8 @@ public:
         return detail::failed(r, operation::add_key, ec) ? key() : key(r);
     }
 
-    /// Creates a keyring named `desc` in this keyring (or finds the existing one).
+    /// Creates a keyring named `desc` in this keyring; a keyring of the same
+    /// name already there is unlinked in favour of the new one.
     keyring add_keyring(zstring desc) const { return keyring(add("keyring", desc, bytes_view())); }
     keyring add_keyring(zstring desc, std::error_code& ec) const noexcept
     {
@@ -2051,8 +2053,9 @@ private:
 struct access_report {
     description desc;
     /// The caller reaches the key through its thread, process or session
-    /// keyring (found by walking them; keys reachable only through keyrings
-    /// the caller cannot read are not seen).
+    /// keyring by way of keyrings that grant search, and the key grants
+    /// search itself (found by walking them; keys reachable only through
+    /// keyrings the caller cannot read are not seen).
     bool possessed = false;
     /// The class among user/group/other that applies.
     accessor base = accessor::other;
@@ -2110,24 +2113,69 @@ inline bool caller_in_group(gid_t gid)
     return n > 0 && std::find(groups.begin(), groups.begin() + n, gid) != groups.begin() + n;
 }
 
+// The class among user/group/other the kernel applies to the caller.
+inline accessor base_class(const description& d)
+{
+    if (d.uid == ::geteuid())
+        return accessor::user;
+    if (d.perm.group() != rights::none && caller_in_group(d.gid))
+        return accessor::group;
+    return accessor::other;
+}
+
+// Rights on a key reached through a possessed keyring.
+inline rights possessed_rights(const description& d)
+{
+    return d.perm.possessor() | d.perm.of(base_class(d));
+}
+
+// The kernel counts a key as possessed when a search from the caller's
+// thread, process and session keyrings (the user-session keyring when there
+// is no session) reaches it through keyrings granting search, and the key
+// itself grants search. This repeats that search from user space; keyrings
+// it cannot read are not looked into.
 inline bool caller_possesses(key k)
 {
     std::error_code ec;
     auto target = k.resolve(false, ec);
     if (ec)
         return false;
-    for (keyring root : {keyring::thread(), keyring::process(), keyring::session()}) {
+    std::vector<keyring> roots{keyring::thread(), keyring::process()};
+    keyring::session().resolve(false, ec);
+    roots.push_back(ec ? keyring::user_session() : keyring::session());
+
+    std::unordered_set<key_serial_t> seen;
+    struct pending {
+        keyring ring;
+        unsigned depth;
+    };
+    std::vector<pending> stack;
+    for (keyring root : roots) {
         auto resolved = root.resolve(false, ec);
-        if (ec)
+        if (ec || !seen.insert(resolved.id()).second)
+            continue;
+        auto d = resolved.describe(ec);
+        if (!d || !includes(possessed_rights(*d), rights::search))
             continue;
         if (resolved == target)
             return true;
-        auto walk = root.walk(keyring_walk::default_depth, ec);
+        stack.push_back({resolved, 1});
+    }
+    while (!stack.empty()) {
+        auto [ring, depth] = stack.back();
+        stack.pop_back();
+        auto members = ring.members(ec);
         if (ec)
             continue;
-        for (const auto& entry : walk)
-            if (entry.item == target)
+        for (key m : members) {
+            auto d = m.describe(ec);
+            if (!d || !includes(possessed_rights(*d), rights::search))
+                continue;
+            if (m == target)
                 return true;
+            if (d->is_keyring() && depth < keyring_walk::default_depth && seen.insert(m.id()).second)
+                stack.push_back({keyring(m), depth + 1});
+        }
     }
     return false;
 }
@@ -2142,12 +2190,7 @@ inline std::optional<access_report> key::access(std::error_code& ec) const
     access_report r;
     r.desc = *std::move(d);
     const auto& p = r.desc.perm;
-    if (r.desc.uid == ::geteuid())
-        r.base = accessor::user;
-    else if (p.group() != rights::none && detail::caller_in_group(r.desc.gid))
-        r.base = accessor::group;
-    else
-        r.base = accessor::other;
+    r.base = detail::base_class(r.desc);
     r.possessed = detail::caller_possesses(*this);
     r.granted = p.of(r.base) | (r.possessed ? p.possessor() : rights::none);
     return r;

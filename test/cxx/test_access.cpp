@@ -23,6 +23,15 @@ TEST_CASE("an owned, possessed key gets user and possessor rights", "[access]")
     CHECK(text.find("possessor rights add alswrv") != std::string::npos);
     CHECK(text.find("everything wanted (----r-) is granted") != std::string::npos);
 
+    // Without the search right the key is no longer possessed, and the
+    // kernel agrees: only the user class is left.
+    auto unsearchable = fs.ring.add("user", "unsearchable", "x");
+    unsearchable.setperm(permissions::builder().possessor(rights::all & ~rights::search).user(rights::view).build());
+    auto u = unsearchable.access();
+    CHECK(!u.possessed);
+    CHECK(u.granted == rights::view);
+    REQUIRE_EC(EACCES, unsearchable.read(ec));
+
     // Possession through a nested keyring counts too.
     auto nested = fs.ring.add_keyring("n").add("user", "deep", "x");
     CHECK(nested.access().possessed);
@@ -34,11 +43,13 @@ TEST_CASE("a key outside the caller's keyrings is not possessed", "[access]")
 {
     fresh_session fs;
     auto user_ring = keyring::user().resolve(true);
-    auto desc = hpptest::unique_name("hpp-access");
-    // Owned by us but linked only from the user keyring, which a fresh
-    // anonymous session does not include.
-    unique_key k(user_ring.add("user", desc, "x"), user_ring);
-    k->setperm(permissions::builder().possessor(rights::all).user(rights::view | rights::setattr).build());
+    // Owned by us but, once moved, linked only from the user keyring, which a
+    // fresh anonymous session does not include. Rights are set while the
+    // key is still possessed.
+    auto made = fs.ring.add("user", hpptest::unique_name("hpp-access"), "x");
+    made.setperm(permissions::builder().possessor(rights::all).user(rights::view | rights::setattr).build());
+    made.move(fs.ring, user_ring);
+    unique_key k(made, user_ring);
 
     auto r = k->access();
     CHECK(!r.possessed);
@@ -59,9 +70,10 @@ TEST_CASE("possession granted by linking agrees with the kernel", "[access]")
 {
     fresh_session fs;
     auto user_ring = keyring::user().resolve(true);
-    auto desc = hpptest::unique_name("hpp-access-link");
-    unique_key k(user_ring.add("user", desc, "x"), user_ring);
-    k->setperm(permissions::builder().possessor(rights::all).user(rights::view | rights::link).build());
+    auto made = fs.ring.add("user", hpptest::unique_name("hpp-access-link"), "x");
+    made.setperm(permissions::builder().possessor(rights::all).user(rights::view | rights::link).build());
+    made.move(fs.ring, user_ring);
+    unique_key k(made, user_ring);
     CHECK(!k->access().possessed);
     REQUIRE_EC(EACCES, k->read(ec));
     fs.ring.link(*k);
@@ -88,7 +100,7 @@ TEST_CASE("other and group rights apply to keys of other owners", "[access][priv
     }
     auto k = fs.ring.add("user", "given", "x");
     k.setperm(permissions::builder()
-                  .possessor(rights::view | rights::setattr)
+                  .possessor(rights::view | rights::search | rights::setattr)
                   .user(rights::all)
                   .group(rights::view | rights::read)
                   .other(rights::view)
@@ -96,14 +108,15 @@ TEST_CASE("other and group rights apply to keys of other owners", "[access][priv
     k.chown(stranger, stranger);
     auto r = k.access();
     CHECK(r.base == accessor::other);
-    CHECK(r.granted == (rights::view | rights::setattr));
+    CHECK(r.possessed);
+    CHECK(r.granted == (rights::view | rights::search | rights::setattr));
     CHECK(r.explain().find("other rights apply") != std::string::npos);
     REQUIRE_EC(EACCES, k.read(ec));
 
     k.chown(std::nullopt, ::getegid());
     r = k.access();
     CHECK(r.base == accessor::group);
-    CHECK(r.granted == (rights::view | rights::read | rights::setattr));
+    CHECK(r.granted == (rights::view | rights::read | rights::search | rights::setattr));
     CHECK(r.explain().find("group rights apply") != std::string::npos);
     CHECK(k.read_string() == "x");
 }
@@ -112,7 +125,7 @@ TEST_CASE("access fails like describe when the key cannot be viewed", "[access]"
 {
     fresh_session fs;
     auto k = fs.ring.add("user", "hidden", "x");
-    k.setperm(permissions::builder().possessor(rights::setattr).build());
+    k.setperm(permissions::builder().possessor(rights::search | rights::setattr).build());
     REQUIRE_EC(EACCES, k.access(ec));
     REQUIRE_THROWS_ERRNO(EACCES, k.access());
 }

@@ -18,7 +18,10 @@ TEST_CASE("add creates keys and keyrings, and fails on bad input", "[keyring]")
     CHECK(k.describe().text == "from-std-string");
     auto sub = fs.ring.add_keyring("sub");
     CHECK(sub.describe().is_keyring());
-    CHECK(fs.ring.add_keyring("sub") == sub);
+    // Keyrings cannot be updated: a same-named one replaces the old link.
+    auto sub2 = fs.ring.add_keyring("sub");
+    CHECK(sub2 != sub);
+    CHECK(fs.ring.members() == std::vector<key>{k, sub2});
 
     REQUIRE_EC(EINVAL, fs.ring.add("user", "", "x", ec));
     REQUIRE_EC(ENODEV, fs.ring.add("no-such-type", "d", "x", ec));
@@ -81,7 +84,8 @@ TEST_CASE("request_key finds keys without a callout and links them", "[keyring][
     std::error_code ec;
     CHECK(dest.try_request("user", "absent", zstring(), ec) == std::nullopt);
     CHECK(!ec);
-    REQUIRE_EC(EINVAL, request_key("user", "", zstring(), keyring(), ec));
+    REQUIRE_EC(EINVAL, request_key("", "x", zstring(), keyring(), ec));
+    REQUIRE_EC(EPERM, request_key(".internal", "x", zstring(), keyring(), ec));
 }
 
 namespace {
@@ -181,9 +185,9 @@ TEST_CASE("members lists the direct members in order", "[keyring]")
     auto plain = fs.ring.add("user", "plain", "x");
     // members() does not check the type (reading a plain key yields its
     // payload); a missing key is reported.
-    plain.invalidate();
-    REQUIRE_EC(ENOKEY, keyring(plain).members(ec));
-    REQUIRE_THROWS_ERRNO(ENOKEY, keyring(plain).members());
+    plain.revoke();
+    REQUIRE_EC(EKEYREVOKED, keyring(plain).members(ec));
+    REQUIRE_THROWS_ERRNO(EKEYREVOKED, keyring(plain).members());
 }
 
 namespace {
@@ -288,8 +292,8 @@ TEST_CASE("walk tolerates keys that vanish mid-walk and unreadable keyrings", "[
         doomed.push_back(a.add("user", "doomed" + std::to_string(i), "x"));
     auto locked = fs.ring.add_keyring("locked");
     locked.add("user", "hidden", "x");
-    // Visible but neither readable nor searchable.
-    locked.setperm(permissions::builder().possessor(rights::view).build());
+    // Visible and searchable (so still possessed) but not readable.
+    locked.setperm(permissions::builder().possessor(rights::view | rights::search).build());
     auto revoked = fs.ring.add("user", "revoked", "x");
     revoked.revoke();
 
