@@ -2063,6 +2063,8 @@ struct access_report {
     rights granted = rights::none;
 
     bool allows(rights wanted) const noexcept { return includes(granted, wanted); }
+    /// The kernel also lets a possessed key be read without the read right.
+    bool readable() const noexcept { return possessed || allows(rights::read); }
 
     /// A sentence or two saying which rights apply and why, and which of
     /// `wanted` are missing.
@@ -2088,6 +2090,8 @@ struct access_report {
             s += "; possessor rights " + to_string(desc.perm.possessor())
                  + " do not apply (the key is not in your thread, process or session keyrings)";
         s += "; granted " + to_string(granted);
+        if (possessed && !allows(rights::read))
+            s += "; the payload is still readable because you possess the key";
         if (wanted != rights::none) {
             rights missing = wanted & ~granted;
             if (missing == rights::none)

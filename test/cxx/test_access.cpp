@@ -56,6 +56,7 @@ TEST_CASE("a key outside the caller's keyrings is not possessed", "[access]")
     CHECK(r.base == accessor::user);
     CHECK(r.granted == (rights::view | rights::setattr));
     CHECK(!r.allows(rights::read));
+    CHECK(!r.readable());
     auto text = r.explain(rights::read | rights::view);
     CHECK(text.find("do not apply") != std::string::npos);
     CHECK(text.find("missing ----r-") != std::string::npos);
@@ -111,7 +112,12 @@ TEST_CASE("other and group rights apply to keys of other owners", "[access][priv
     CHECK(r.possessed);
     CHECK(r.granted == (rights::view | rights::search | rights::setattr));
     CHECK(r.explain().find("other rights apply") != std::string::npos);
-    REQUIRE_EC(EACCES, k.read(ec));
+    // Possessed and searchable: readable without the read right.
+    CHECK(!r.allows(rights::read));
+    CHECK(r.readable());
+    CHECK(r.explain().find("still readable because you possess") != std::string::npos);
+    CHECK(k.read_string() == "x");
+    REQUIRE_EC(EACCES, k.update("y", ec));
 
     k.chown(std::nullopt, ::getegid());
     r = k.access();

@@ -292,8 +292,9 @@ TEST_CASE("walk tolerates keys that vanish mid-walk and unreadable keyrings", "[
         doomed.push_back(a.add("user", "doomed" + std::to_string(i), "x"));
     auto locked = fs.ring.add_keyring("locked");
     locked.add("user", "hidden", "x");
-    // Visible and searchable (so still possessed) but not readable.
-    locked.setperm(permissions::builder().possessor(rights::view | rights::search).build());
+    // Visible to its owner but not searchable, so not possessed, and so
+    // not readable either.
+    locked.setperm(permissions::builder().possessor(rights::view).user(rights::view).build());
     auto revoked = fs.ring.add("user", "revoked", "x");
     revoked.revoke();
 
