@@ -4,7 +4,10 @@
 #include "support.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+
+#include <dlfcn.h>
 
 #include <sys/capability.h>
 #include <unistd.h>
@@ -80,6 +83,17 @@ key_serial_t new_key(const char *desc, const std::string &payload, key_serial_t 
 
 int main(int argc, char **argv)
 {
+    // The 'reference' suite runs these tests on another library: make sure
+    // it is really the one loaded.
+    if (const char *dir = getenv("KEYUTILS_EXPECT_LIBDIR")) {
+        Dl_info info{};
+        if (!dladdr(reinterpret_cast<void *>(keyctl_read), &info) || !info.dli_fname ||
+            std::string(info.dli_fname).rfind(dir, 0) != 0) {
+            fprintf(stderr, "expected the library from %s, loaded %s\n", dir,
+                    info.dli_fname ? info.dli_fname : "?");
+            return 1;
+        }
+    }
     if (keyctl_join_session_keyring(nullptr) < 0) {
         std::perror("keyctl_join_session_keyring");
         return 1;
