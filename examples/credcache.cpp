@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -39,6 +40,19 @@ keyring cache(const keyring& home)
                      .user(rights::view | rights::read | rights::write | rights::search)
                      .build());
     return ring;
+}
+
+// The cached key called `name`, if any. A forgotten (invalidated) or expired
+// key can still be found until the kernel collects it; it counts as absent.
+std::optional<key> lookup(const keyring& ring, const std::string& name)
+{
+    std::error_code ec;
+    auto k = ring.try_search(key_type, prefix + name, keyring(), ec);
+    if (ec == errc::key_revoked || ec == errc::key_expired)
+        return std::nullopt;
+    if (ec)
+        throw std::system_error(ec);
+    return k;
 }
 
 secret read_stdin()
@@ -87,7 +101,7 @@ int main(int argc, char** argv)
             return 0;
         }
         if (cmd == "get" && argc - i == 1) {
-            auto k = ring.try_search(key_type, prefix + std::string(argv[i]));
+            auto k = lookup(ring, argv[i]);
             if (!k) {
                 std::fprintf(stderr, "credcache: %s: not cached\n", argv[i]);
                 return 3;
@@ -97,7 +111,7 @@ int main(int argc, char** argv)
             return 0;
         }
         if (cmd == "forget" && argc - i == 1) {
-            auto k = ring.try_search(key_type, prefix + std::string(argv[i]));
+            auto k = lookup(ring, argv[i]);
             if (!k) {
                 std::fprintf(stderr, "credcache: %s: not cached\n", argv[i]);
                 return 3;
@@ -108,7 +122,7 @@ int main(int argc, char** argv)
         if (cmd == "list" && argc == i) {
             for (key k : ring.members()) {
                 std::error_code ec;
-                auto d = k.describe(ec);
+                auto d = k.describe(ec); // forgotten keys fail: skip them
                 if (d && d->text.rfind(prefix, 0) == 0)
                     std::printf("%s\n", d->text.c_str() + std::strlen(prefix));
             }

@@ -39,7 +39,7 @@ TEST_CASE("unique_key with the invalidate policy removes the key everywhere", "[
     // Gone for every keyring at once (the links themselves are collected
     // later by the kernel's garbage collector).
     REQUIRE_EC(ENOKEY, k.describe(ec));
-    REQUIRE_EC(ENOKEY, k.read(ec));
+    REQUIRE_EC(ENOKEY, k.update("y", ec));
 }
 
 TEST_CASE("unique_key with the revoke policy leaves a revoked key", "[unique_key]")
