@@ -1,0 +1,169 @@
+// keyctl(1): command-line front end to the kernel key retention service,
+// compatible with keyutils 1.6.3's keyctl.
+#include "keyctl.hpp"
+
+#include <stdlib.h>
+#include <string.h>
+
+namespace keyctl_tool {
+
+bool json_output = false;
+
+namespace {
+
+struct command {
+    const char *name;
+    command_fn fn;
+    const char *syntax;
+};
+
+int cmd_version(int, char **)
+{
+    printf("keyctl from %s (Built %s)\n", keyutils_version_string, keyutils_build_string);
+    return 0;
+}
+
+// The order is that of the usage text, which scripts and users see.
+const command commands[] = {
+    {"--version", cmd_version, ""},
+    {"add", cmd_add, "[-x] <type> <desc> <data> <keyring>"},
+    {"chgrp", cmd_chgrp, "<key> <gid>"},
+    {"chown", cmd_chown, "<key> <uid>"},
+    {"clear", cmd_clear, "<keyring>"},
+    {"describe", cmd_describe, "<keyring>"},
+    {"dh_compute", cmd_dh_compute, "<private> <prime> <base>"},
+    {"dh_compute_kdf", cmd_dh_compute_kdf, "<private> <prime> <base> <len> <hash_name>"},
+    {"dh_compute_kdf_oi", cmd_dh_compute_kdf_oi,
+     "[-x] <private> <prime> <base> <len> <hash_name>"},
+    {"get_persistent", cmd_get_persistent, "<keyring> [<uid>]"},
+    {"id", cmd_id, "<key>"},
+    {"instantiate", cmd_instantiate, "[-x] <key> <data> <keyring>"},
+    {"invalidate", cmd_invalidate, "<key>"},
+    {"link", cmd_link, "<key> <keyring>"},
+    {"list", cmd_list, "<keyring>"},
+    {"move", cmd_move, "[-f] <key> <from_keyring> <to_keyring>"},
+    {"negate", cmd_negate, "<key> <timeout> <keyring>"},
+    {"new_session", cmd_new_session, "[<name>]"},
+    {"newring", cmd_newring, "<name> <keyring>"},
+    {"padd", cmd_padd, "[-x] <type> <desc> <keyring>"},
+    {"pinstantiate", cmd_pinstantiate, "[-x] <key> <keyring>"},
+    {"pipe", cmd_pipe, "<key>"},
+    {"pkey_query", cmd_pkey_query, "<key> <pass> [k=v]*"},
+    {"pkey_encrypt", cmd_pkey_encrypt, "<key> <pass> <datafile> [k=v]*"},
+    {"pkey_decrypt", cmd_pkey_decrypt, "<key> <pass> <datafile> [k=v]*"},
+    {"pkey_sign", cmd_pkey_sign, "<key> <pass> <datafile> [k=v]*"},
+    {"pkey_verify", cmd_pkey_verify, "<key> <pass> <datafile> <sigfile> [k=v]*"},
+    {"prequest2", cmd_prequest2, "<type> <desc> [<dest_keyring>]"},
+    {"print", cmd_print, "<key>"},
+    {"pupdate", cmd_pupdate, "[-x] <key>"},
+    {"purge", cmd_purge, "<type>"},
+    {"purge", nullptr, "[-p] [-i] <type> <desc>"},
+    {"purge", nullptr, "-s <type> <desc>"},
+    {"rdescribe", cmd_rdescribe, "<keyring> [sep]"},
+    {"read", cmd_read, "<key>"},
+    {"reap", cmd_reap, "[-v]"},
+    {"reject", cmd_reject, "<key> <timeout> <error> <keyring>"},
+    {"request", cmd_request, "<type> <desc> [<dest_keyring>]"},
+    {"request2", cmd_request2, "<type> <desc> <info> [<dest_keyring>]"},
+    {"restrict_keyring", cmd_restrict_keyring, "<keyring> [<type> [<restriction>]]"},
+    {"revoke", cmd_revoke, "<key>"},
+    {"rlist", cmd_rlist, "<keyring>"},
+    {"search", cmd_search, "<keyring> <type> <desc> [<dest_keyring>]"},
+    {"security", cmd_security, "<key>"},
+    {"session", cmd_session, ""},
+    {"session", nullptr, "- [<prog> <arg1> <arg2> ...]"},
+    {"session", nullptr, "<name> [<prog> <arg1> <arg2> ...]"},
+    {"setperm", cmd_setperm, "<key> <mask>"},
+    {"show", cmd_show, "[-x] [<keyring>]"},
+    {"supports", cmd_supports, "[<cap> | --raw]"},
+    {"timeout", cmd_timeout, "<key> <timeout>"},
+    {"unlink", cmd_unlink, "<key> [<keyring>]"},
+    {"update", cmd_update, "[-x] <key> <data>"},
+    {"watch", cmd_watch, "[-f<filters>] <key>"},
+    {"watch_add", cmd_watch_add, "<fd> <key>"},
+    {"watch_rm", cmd_watch_rm, "<fd> <key>"},
+    {"watch_session", cmd_watch_session,
+     "[-f<filters>] [-n <name>] <notifylog> <gclog> <fd> <prog> [<arg1> <arg2> ...]"},
+    {"watch_sync", cmd_watch_sync, "<fd>"},
+    {"--test", cmd_test, "..."},
+};
+
+// Our own additions: accepted, but kept out of the usage text so that it
+// stays byte-identical to keyutils'.
+const command extensions[] = {
+    {"quota", cmd_quota, ""},
+};
+
+const char id_help[] =
+    "\n"
+    "Key/keyring ID:\n"
+    "  <nnn>   numeric keyring ID\n"
+    "  @t      thread keyring\n"
+    "  @p      process keyring\n"
+    "  @s      session keyring\n"
+    "  @u      user keyring\n"
+    "  @us     user default session keyring\n"
+    "  @g      group keyring\n"
+    "  @a      assumed request_key authorisation key\n"
+    "\n"
+    "<type> can be \"user\" for a user-defined keyring\n"
+    "If you do this, prefix the description with \"<subtype>:\"\n";
+
+} // namespace
+
+void usage()
+{
+    fflush(stdout);
+    fputs("Format:\n", stderr);
+    for (const command &c : commands)
+        fprintf(stderr, "  keyctl %s %s\n", c.name, c.syntax);
+    fputs(id_help, stderr);
+    exit(2);
+}
+
+void test_usage()
+{
+    fputs("Format:\n"
+          "  keyctl --test limits \n"
+          "  keyctl --test limits2 \n",
+          stderr);
+    fputs(id_help, stderr);
+    exit(2);
+}
+
+} // namespace keyctl_tool
+
+int main(int argc, char **argv)
+{
+    using namespace keyctl_tool;
+
+    int first = 1;
+    if (first < argc && strcmp(argv[first], "--json") == 0) {
+        json_output = true;
+        first++;
+    }
+    if (first >= argc)
+        usage();
+
+    const char *name = argv[first];
+    command_fn fn = nullptr;
+    for (const command &c : commands) {
+        if (c.fn && strcmp(c.name, name) == 0) {
+            fn = c.fn;
+            break;
+        }
+    }
+    for (const command &c : extensions) {
+        if (!fn && strcmp(c.name, name) == 0)
+            fn = c.fn;
+    }
+    if (!fn) {
+        fputs("Unknown command\n", stderr);
+        return 2;
+    }
+
+    int status = fn(argc - first, argv + first);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return status ? status : 1;
+    return status;
+}

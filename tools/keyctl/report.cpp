@@ -1,0 +1,78 @@
+// Failure reporting: keyutils' messages and exit codes, plus our hints.
+#include "keyctl.hpp"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+namespace keyctl_tool {
+
+void die(int status, const char *fmt, ...)
+{
+    fflush(stdout);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    exit(status);
+}
+
+void fail(const char *what)
+{
+    int error = errno;
+    fflush(stdout);
+    fprintf(stderr, "%s: %s\n", what, strerror(error));
+    print_hints(error);
+    exit(1);
+}
+
+void print_hints(int error)
+{
+    // Scripts read stderr too: only people at a terminal get hints.
+    if (!isatty(STDERR_FILENO))
+        return;
+
+    switch (error) {
+    case EACCES:
+        fputs("hint: the key's permissions do not grant this to you; rights granted to the\n"
+              "hint: \"possessor\" apply only to keys reachable from your session keyring.\n"
+              "hint: If the key lives in your user keyring, 'keyctl link @u @s' makes it\n"
+              "hint: possessed; 'keyctl describe <key>' shows its permissions.\n",
+              stderr);
+        break;
+    case EDQUOT: {
+        quota_figures q;
+        if (read_quota(&q)) {
+            fprintf(stderr,
+                    "hint: uid %u is at its key quota: %ld/%ld keys, %ld/%ld bytes\n"
+                    "hint: (limits in /proc/sys/kernel/keys/; 'keyctl quota' shows usage).\n",
+                    q.uid, q.keys, q.max_keys, q.bytes, q.max_bytes);
+        } else {
+            fputs("hint: this user's key quota is exhausted (see 'keyctl quota').\n", stderr);
+        }
+        break;
+    }
+    case EPERM:
+    case ENOSYS: {
+        // Only when even the most harmless call fails is the whole facility
+        // blocked; otherwise EPERM is an ordinary refusal.
+        int saved = errno;
+        long r = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
+        bool blocked = r < 0 && (errno == EPERM || errno == ENOSYS);
+        errno = saved;
+        if (blocked) {
+            fputs("hint: every keyring system call fails here: keyrings look blocked in this\n"
+                  "hint: environment (a seccomp filter, such as Docker's default profile, or\n"
+                  "hint: a kernel without CONFIG_KEYS).\n",
+                  stderr);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+} // namespace keyctl_tool
