@@ -526,21 +526,20 @@ int cmd_purge(int argc, char **argv)
     purge_state p{purge_mode::type_only, nullptr, nullptr, false, false, 0};
     int i = 1;
     bool search = false;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        for (const char *f = argv[i] + 1; *f; f++) {
-            switch (*f) {
-            case 'i':
-                p.ignore_case = true;
-                break;
-            case 'p':
-                p.prefix = true;
-                break;
-            case 's':
-                search = true;
-                break;
-            default:
-                usage();
-            }
+    // As in keyutils, only the letter after the '-' counts: "-ip" is "-i".
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        switch (argv[i][1]) {
+        case 'i':
+            p.ignore_case = true;
+            break;
+        case 'p':
+            p.prefix = true;
+            break;
+        case 's':
+            search = true;
+            break;
+        default:
+            usage();
         }
     }
     int rest = argc - i;

@@ -94,9 +94,10 @@ public:
         else
             printf("%10d %s  %5d %5d  ", id, perm, d.uid, d.gid);
         if (depth > 0) {
+            putchar(' ');
             for (int level = 1; level < depth; level++)
-                fputs(more_[level] ? "  | " : "    ", stdout);
-            fputs(" \\_ ", stdout);
+                fputs(more_[level] ? "|   " : "    ", stdout);
+            fputs("\\_ ", stdout);
         }
         printf("%s: %s\n", d.type, d.text);
         bool keyring = strcmp(d.type, "keyring") == 0;

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Differential test: the same command sequences against Debian's keyctl and ours.
+
+Each sequence is a shell script run in a fresh anonymous session keyring (joined
+in the child before exec).  Lines of the form `r <args>` run `keyctl <args>` and
+record its exit status, stdout and first stderr line (plus how many stderr lines
+there were); anything else is setup, using the keyctl under test as $K.  Key IDs
+are normalised by order of first appearance, so the two transcripts must match
+exactly.
+
+usage: differential.py REFERENCE_KEYCTL OUR_KEYCTL [case-name-substring...]
+"""
+import ctypes
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+from cases import CASES
+
+SYS_keyctl = 250  # x86_64
+KEYCTL_JOIN_SESSION_KEYRING = 1
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+PRELUDE = r'''
+r() {
+    "$K" "$@" >"$T/o" 2>"$T/e"
+    rc=$?
+    printf '$ keyctl %s\nrc=%d\n' "$*" "$rc"
+    cat "$T/o"
+    printf '\n-- stderr (%d lines): ' "$(wc -l <"$T/e")"
+    head -n 1 "$T/e"
+    echo
+}
+'''
+
+
+def join_fresh_session():
+    libc.syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, None)
+
+
+def run(keyctl, script, env_extra):
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ)
+        env.update(env_extra)
+        env["K"] = keyctl
+        env["T"] = tmp
+        env["LC_ALL"] = "C"
+        proc = subprocess.run(["sh", "-c", PRELUDE + script], env=env,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, preexec_fn=join_fresh_session,
+                              timeout=60)
+        return proc.stdout.decode("utf-8", "replace").replace(tmp, "$T")
+
+
+# Key IDs, with the padding before them: IDs differ in length between runs, so
+# the padding of a right-aligned column differs too.
+NUMBER = re.compile(r"( *)(0x[0-9a-f]{8}\b|(?<![\w.])-?\d{5,10}\b)")
+
+
+def normalise(text):
+    names = {}
+
+    def token(match):
+        spaces, s = match.group(1), match.group(2)
+        value = int(s, 16) if s.startswith("0x") else int(s)
+        if value in (65534, 0):
+            return match.group(0)
+        if value not in names:
+            names[value] = "<K%d>" % (len(names) + 1)
+        return (" " if spaces else "") + names[value]
+    text = NUMBER.sub(token, text)
+    return re.sub(r"^ +<K", "<K", text, flags=re.M)
+
+
+def main():
+    ref, ours = sys.argv[1], sys.argv[2]
+    wanted = sys.argv[3:]
+    # Debian's keyctl must load Debian's library, not the build tree's.
+    ref_env = {"LD_LIBRARY_PATH": ""}
+    failures = 0
+    count = 0
+    for name, script in CASES:
+        if wanted and not any(w in name for w in wanted):
+            continue
+        count += 1
+        a = normalise(run(ref, script, ref_env))
+        b = normalise(run(ours, script, {}))
+        if a != b:
+            failures += 1
+            print("FAIL %s" % name)
+            import difflib
+            for line in difflib.unified_diff(a.splitlines(), b.splitlines(),
+                                             "reference", "ours", lineterm="", n=2):
+                print("    " + line)
+        elif os.environ.get("VERBOSE"):
+            print("ok   %s" % name)
+    print("%d/%d sequences identical (uid %d)" % (count - failures, count, os.geteuid()))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
