@@ -392,6 +392,11 @@ r prequest2 user neg2 @s </dev/null
 r request2 user neg3 info
 r list @s
 r show
+""")
+# /proc/keys shows a negative key's description with no ": payload summary"
+# after it; %type:desc must still find it there.
+case("key-by-name-negative", r"""
+r request2 user neg info @s
 r read %user:neg
 r describe %user:neg
 """)
