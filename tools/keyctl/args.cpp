@@ -35,7 +35,13 @@ int hex_value(unsigned char c)
     return -1;
 }
 
-// Reads all of `fd`; returns a NUL-terminated buffer or null with errno set.
+// The kernel takes at most 1MiB of payload (2MiB and more as hex text); past
+// this much input the call will fail anyway, so an endless stdin
+// (/dev/zero) ends the read instead of exhausting memory.
+constexpr size_t input_limit = 16u << 20;
+
+// Reads `fd` to its end or input_limit; returns a NUL-terminated buffer or
+// null with errno set.
 char *slurp(int fd, size_t *len)
 {
     size_t cap = 4096, used = 0;
@@ -64,6 +70,8 @@ char *slurp(int fd, size_t *len)
         if (n == 0)
             break;
         used += static_cast<size_t>(n);
+        if (used >= input_limit)
+            break;
     }
     buf[used] = '\0';
     *len = used;
