@@ -584,8 +584,9 @@ KEYUTILS_EXPORT key_serial_t find_key_by_type_and_desc(const char *type, const c
         return -1;
 
     // Each line: serial flags usage expiry perm uid gid type description...
-    // The text after the type starts with the description and a ':'; it is
-    // only a hint, confirmed against KEYCTL_DESCRIBE.
+    // The text after the type starts with the description, then ':' and a
+    // summary, or the end of the line for a negative key.  It is only a
+    // hint, confirmed against KEYCTL_DESCRIBE.
     size_t dlen = strlen(desc);
     char *line = nullptr;
     size_t cap = 0;
@@ -595,7 +596,8 @@ KEYUTILS_EXPORT key_serial_t find_key_by_type_and_desc(const char *type, const c
         int text = 0;
         if (sscanf(line, "%x %*s %*u %*s %*x %*d %*d %*s %n", &serial, &text) < 1 || text == 0)
             continue;
-        if (strncmp(line + text, desc, dlen) != 0 || line[text + dlen] != ':')
+        char after = line[text + dlen];
+        if (strncmp(line + text, desc, dlen) != 0 || (after != ':' && after != '\n' && after))
             continue;
         key_serial_t id = static_cast<key_serial_t>(serial);
         if (!describes_as(id, type, desc))

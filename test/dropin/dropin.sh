@@ -49,7 +49,6 @@ run $k unlink %user:dropin:a %keyring:dropin:ring
 run $k move %user:dropin:b @s %keyring:dropin:ring
 run $k revoke %user:dropin:a
 run $k print %user:dropin:a
-run $k unlink %user:dropin:b %keyring:dropin:ring
 run $k invalidate %user:dropin:b
 run $k clear %keyring:dropin:ring
 run $k supports

@@ -157,3 +157,20 @@ TEST_CASE("a rejected key makes the request fail with the chosen error")
                                    KEY_SPEC_SESSION_KEYRING),
                        EKEYREVOKED);
 }
+
+// /proc/keys shows no ": summary" after a negative key's description.
+// Tagged [ours] for the same reason as the other find_key tests (test_scan).
+TEST_CASE("find_key_by_type_and_desc finds negative keys", "[ours]")
+{
+    NEED_UPCALLS();
+    std::string desc = unique("negative-find");
+    REQUIRE_FAILS_WITH(request_key("user", desc.c_str(), "negate", KEY_SPEC_SESSION_KEYRING),
+                       ENOKEY);
+    key_serial_t found = find_key_by_type_and_desc("user", desc.c_str(), 0);
+    INFO("find_key_by_type_and_desc: " << test::errno_name(errno));
+    REQUIRE(found > 0);
+    char *d = nullptr;
+    REQUIRE(keyctl_describe_alloc(found, &d) > 0);
+    REQUIRE(std::string(d).substr(std::string(d).size() - desc.size()) == desc);
+    free(d);
+}
