@@ -96,14 +96,18 @@ fetched fetch_alloc(Op op, size_t extra)
 }
 
 // Descriptions and security labels come back NUL-terminated from the kernel;
-// the helpers return their length without the NUL.
+// the helpers return their length without the NUL.  The buffer has a spare
+// byte so that even an unterminated answer ends up terminated.
 int string_alloc(fetched f, char **out)
 {
     if (!f.buf)
         return -1;
-    f.buf[f.size - 1] = '\0';
+    long len = f.size;
+    if (len > 0 && f.buf[len - 1] == '\0')
+        len--;
+    f.buf[len] = '\0';
     *out = f.buf;
-    return static_cast<int>(f.size - 1);
+    return static_cast<int>(len);
 }
 
 } // namespace
@@ -403,7 +407,7 @@ namespace {
 int describe_alloc(key_serial_t id, char **out)
 {
     auto op = [id](char *buf, size_t len) { return sys::describe(id, buf, len); };
-    return string_alloc(fetch_alloc(op, 0), out);
+    return string_alloc(fetch_alloc(op, 1), out);
 }
 
 int read_alloc(key_serial_t id, void **out)
@@ -427,7 +431,7 @@ KEYUTILS_EXPORT int keyctl_describe_alloc(key_serial_t id, char **_buffer)
 KEYUTILS_EXPORT int keyctl_get_security_alloc(key_serial_t id, char **_buffer)
 {
     auto op = [id](char *buf, size_t len) { return sys::get_security(id, buf, len); };
-    return string_alloc(fetch_alloc(op, 0), _buffer);
+    return string_alloc(fetch_alloc(op, 1), _buffer);
 }
 
 KEYUTILS_EXPORT int keyctl_read_alloc(key_serial_t id, void **_buffer)
