@@ -228,7 +228,8 @@ request_status lookup_host(const std::string &name, const std::string &options,
                            lookup_result &out)
 {
     trace("Get A/AAAA RR for hostname:'%s', options:'%s'", name.c_str(), options.c_str());
-    int family = AF_UNSPEC;
+    // Without options, one IPv4 address, as 1.6.3 gives callers that ask nothing.
+    int family = options.empty() ? AF_INET : AF_UNSPEC;
     bool list = false;
     size_t pos = 0;
     while (pos < options.size()) {
