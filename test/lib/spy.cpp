@@ -141,3 +141,11 @@ extern "C" __attribute__((visibility("default"))) void explicit_bzero(void *p, s
     for (size_t i = 0; i < n; i++)
         b[i] = 0;
 }
+
+// With _FORTIFY_SOURCE (Debian's hardening flags) the library calls the
+// checking variant instead.
+extern "C" __attribute__((visibility("default"))) void __explicit_bzero_chk(void *p, size_t n,
+                                                                         size_t)
+{
+    explicit_bzero(p, n);
+}
