@@ -126,7 +126,8 @@ def skip(reason):
 
 ours = os.path.abspath(sys.argv[1])
 keyctl = os.path.abspath(sys.argv[2])
-libkeyutils = os.path.abspath(sys.argv[3])
+# Empty in sanitizer builds: an ASan library cannot be loaded into python.
+libkeyutils = os.path.abspath(sys.argv[3]) if sys.argv[3] else None
 our_request_key = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None
 
 with open('/proc/self/uid_map') as f:
@@ -148,7 +149,7 @@ if not os.access(REQUEST_KEY, os.X_OK):
     skip(REQUEST_KEY + ' is missing (package keyutils): the kernel has nothing to run')
 if not os.path.isdir(os.path.dirname(RULE_FILE)):
     skip(os.path.dirname(RULE_FILE) + ' does not exist')
-for prog in (ours, keyctl, libkeyutils):
+for prog in [p for p in (ours, keyctl, libkeyutils) if p]:
     if not os.path.exists(prog):
         skip(prog + ' is not built')
 with open('/proc/keys') as f:
@@ -319,7 +320,7 @@ class Host:
 def request(requester, desc, callout):
     prog = {'ours': keyctl, 'debian': DEBIAN_KEYCTL, 'capi': keyctl}[requester]
     argv = [keyctl, 'session', '-', sys.executable, os.path.abspath(__file__), '--inner',
-            'capi' if requester == 'capi' else 'tool', prog, libkeyutils, desc,
+            'capi' if requester == 'capi' else 'tool', prog, libkeyutils or '', desc,
             '--null' if callout is None else callout]
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
     lines = p.stdout.strip().splitlines()
@@ -404,6 +405,7 @@ def run_pass(tag, negative_ttl, tempfail_ttl, requesters=('ours', 'debian', 'cap
     """Every scenario through our keyctl; a few through the other requesters.
     Returns {scenario name: outcome} for the differential."""
     results = {}
+    requesters = [r for r in requesters if r != 'capi' or libkeyutils]
     for name, desc, callout, want, want_exp in scenarios(tag):
         res = request('ours', desc, callout)
         got = outcome(res)
