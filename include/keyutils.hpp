@@ -780,18 +780,7 @@ public:
     }
     std::string describe_raw(std::error_code& ec) const
     {
-        std::string buf(128, '\0');
-        for (;;) {
-            long r = keyctl_describe(id_, buf.data(), buf.size());
-            if (detail::failed(r, operation::describe, ec))
-                return {};
-            auto n = static_cast<std::size_t>(r);
-            if (n <= buf.size()) {
-                buf.resize(n > 0 ? n - 1 : 0);
-                return buf;
-            }
-            buf.assign(n, '\0');
-        }
+        return fetch_string(keyctl_describe, 128, operation::describe, ec);
     }
 
     /// The parsed description.
@@ -941,18 +930,7 @@ public:
     }
     std::string security(std::error_code& ec) const
     {
-        std::string buf(64, '\0');
-        for (;;) {
-            long r = keyctl_get_security(id_, buf.data(), buf.size());
-            if (detail::failed(r, operation::get_security, ec))
-                return {};
-            auto n = static_cast<std::size_t>(r);
-            if (n <= buf.size()) {
-                buf.resize(n > 0 ? n - 1 : 0);
-                return buf;
-            }
-            buf.assign(n, '\0');
-        }
+        return fetch_string(keyctl_get_security, 64, operation::get_security, ec);
     }
 
     /// Links this key into `ring`.
@@ -1001,6 +979,25 @@ protected:
     }
 
 private:
+    // KEYCTL_DESCRIBE and KEYCTL_GET_SECURITY answer the size they need, with
+    // the NUL, whatever the buffer: retry with that size until it fits.
+    std::string fetch_string(long (*get)(key_serial_t, char*, std::size_t), std::size_t first,
+                             operation op, std::error_code& ec) const
+    {
+        std::string buf(first, '\0');
+        for (;;) {
+            long r = get(id_, buf.data(), buf.size());
+            if (detail::failed(r, op, ec))
+                return {};
+            auto n = static_cast<std::size_t>(r);
+            if (n <= buf.size()) {
+                buf.resize(n > 0 ? n - 1 : 0);
+                return buf;
+            }
+            buf.assign(n, '\0');
+        }
+    }
+
     key_serial_t id_ = 0;
 };
 
