@@ -23,7 +23,9 @@ normalise() {
 }
 
 # keyctl sequence: one fresh session per run, each command's stdout,
-# stderr and exit status recorded.
+# stderr and exit status recorded.  A revoked key is named by its ID: a
+# %type:desc miss makes 1.6.3 scan /proc/keys, where it crashes on any
+# visible description over 1 KiB (other tests make such keys).
 keyctl_script() {
   local k=$1
   cat <<SCRIPT
@@ -47,8 +49,9 @@ run $k timeout %user:dropin:a 100
 run $k setperm %user:dropin:b 0x3f010000
 run $k unlink %user:dropin:a %keyring:dropin:ring
 run $k move %user:dropin:b @s %keyring:dropin:ring
+A=\$($k search @s user dropin:a)
 run $k revoke %user:dropin:a
-run $k print %user:dropin:a
+run $k print \$A
 run $k invalidate %user:dropin:b
 run $k clear %keyring:dropin:ring
 run $k supports
