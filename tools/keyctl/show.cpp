@@ -199,22 +199,34 @@ int cmd_show(int argc, char **argv)
     return 0;
 }
 
-int cmd_list(int argc, char **argv)
+// list and rlist: the members of the keyring named by their one argument.
+static size_t keyring_argument(int argc, char **argv, key_serial_t *keyring, id_list *list)
 {
     if (argc != 2)
         usage();
-    key_serial_t keyring = parse_key(argv[1]);
-
-    id_list list;
-    long len = read_keyring(keyring, &list);
+    *keyring = parse_key(argv[1]);
+    long len = read_keyring(*keyring, list);
     if (len < 0)
         fail("keyctl_read_alloc");
-    size_t n = static_cast<size_t>(len) / sizeof(key_serial_t);
+    return static_cast<size_t>(len) / sizeof(key_serial_t);
+}
+
+// The start of the JSON object list and rlist print, with the keyring's real ID.
+static void json_keyring_open(key_serial_t keyring)
+{
+    key_serial_t real = keyctl_get_keyring_ID(keyring, 0);
+    printf("{\"keyring\":%d,\"keys\":[", real < 0 ? keyring : real);
+}
+
+int cmd_list(int argc, char **argv)
+{
+    key_serial_t keyring;
+    id_list list;
+    size_t n = keyring_argument(argc, argv, &keyring, &list);
 
     proc_keys proc;
     if (json_output) {
-        key_serial_t real = keyctl_get_keyring_ID(keyring, 0);
-        printf("{\"keyring\":%d,\"keys\":[", real < 0 ? keyring : real);
+        json_keyring_open(keyring);
     } else if (n == 0) {
         fputs("keyring is empty\n", stdout);
     } else {
@@ -250,17 +262,11 @@ int cmd_list(int argc, char **argv)
 
 int cmd_rlist(int argc, char **argv)
 {
-    if (argc != 2)
-        usage();
-    key_serial_t keyring = parse_key(argv[1]);
+    key_serial_t keyring;
     id_list list;
-    long len = read_keyring(keyring, &list);
-    if (len < 0)
-        fail("keyctl_read_alloc");
-    size_t n = static_cast<size_t>(len) / sizeof(key_serial_t);
+    size_t n = keyring_argument(argc, argv, &keyring, &list);
     if (json_output) {
-        key_serial_t real = keyctl_get_keyring_ID(keyring, 0);
-        printf("{\"keyring\":%d,\"keys\":[", real < 0 ? keyring : real);
+        json_keyring_open(keyring);
         for (size_t i = 0; i < n; i++)
             printf(i ? ",%d" : "%d", list.ids[i]);
         fputs("]}\n", stdout);
