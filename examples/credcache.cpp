@@ -123,8 +123,8 @@ int main(int argc, char** argv)
             for (key k : ring.members()) {
                 std::error_code ec;
                 auto d = k.describe(ec); // forgotten keys fail: skip them
-                if (d && d->text.rfind(prefix, 0) == 0)
-                    std::printf("%s\n", d->text.c_str() + std::strlen(prefix));
+                if (!ec && d.text.rfind(prefix, 0) == 0)
+                    std::printf("%s\n", d.text.c_str() + std::strlen(prefix));
             }
             return 0;
         }

@@ -8,12 +8,15 @@
 // information the requester passed, and then:
 //   "reject" -> rejects the key (requesters get EKEYREJECTED for 30 s)
 //   "negate" -> negates it (requesters get ENOKEY for 30 s)
+//   "reject:N", "negate:N" -> the same for N seconds (N <= 0: the shortest
+//                             time the kernel allows, one second)
 //   anything else -> instantiates it with "<description>=<callout>"
 #include <keyutils.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 int main(int argc, char** argv)
 {
@@ -30,10 +33,16 @@ int main(int argc, char** argv)
     try {
         authority_guard authority(target);
         std::string callout = authority.callout_info();
-        if (callout == "reject") {
-            authority.reject(30s, EKEYREJECTED, requester_session);
-        } else if (callout == "negate") {
-            authority.negate(30s, requester_session);
+        std::string_view verb(callout);
+        std::chrono::seconds timeout = 30s;
+        if (auto colon = verb.find(':'); colon != std::string_view::npos) {
+            timeout = std::chrono::seconds(std::strtol(callout.c_str() + colon + 1, nullptr, 10));
+            verb = verb.substr(0, colon);
+        }
+        if (verb == "reject") {
+            authority.reject(timeout, errc::key_rejected, requester_session);
+        } else if (verb == "negate") {
+            authority.negate(timeout, requester_session);
         } else {
             // Authority lets the handler view the key it is building.
             std::string name = target.describe().text;

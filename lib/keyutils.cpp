@@ -11,12 +11,14 @@
 #include <cstring>
 
 #include "keyutils.h"
+#include "keyutils/kernel_format.hpp"
 #include "syscall.hpp"
 
 #define KEYUTILS_EXPORT extern "C" __attribute__((visibility("default")))
 #define KEYUTILS_WEAK_EXPORT extern "C" __attribute__((visibility("default"), weak))
 
 namespace sys = keyutils::sys;
+namespace kf = keyutils::kernel_format;
 
 namespace {
 
@@ -500,7 +502,9 @@ int scan(key_serial_t parent, key_serial_t key, int depth, recursive_key_scanner
     }
 
     int total = 0;
-    if (desc && strncmp(desc, "keyring;", 8) == 0) {
+    kf::description_fields fields{};
+    if (desc && kf::split_description(desc, static_cast<size_t>(desc_len), &fields) &&
+        kf::equals(fields.type, "keyring")) {
         void *ring = nullptr;
         int len = read_alloc(key, &ring);
         if (len > 0) {
@@ -541,84 +545,188 @@ KEYUTILS_EXPORT int recursive_session_key_scan(recursive_key_scanner_t func, voi
 
 namespace {
 
+// The kernel's description of `id` in `small`, or in a malloc'd buffer
+// (*heap, to be freed) when it does not fit; null when it cannot be had.
+const char *description_of(key_serial_t id, char *small, size_t size, char **heap)
+{
+    *heap = nullptr;
+    sys::result r = sys::describe(id, small, size);
+    if (!r.ok())
+        return nullptr;
+    if (static_cast<size_t>(r.value) <= size)
+        return small;
+    if (describe_alloc(id, heap) < 0)
+        return nullptr;
+    return *heap;
+}
+
 // Checks, with the kernel's own description, that `id` is exactly type/desc.
 bool describes_as(key_serial_t id, const char *type, const char *desc)
 {
     char small[512];
-    char *heap = nullptr;
-    const char *d = small;
-    sys::result r = sys::describe(id, small, sizeof small);
-    if (!r.ok())
-        return false;
-    if (static_cast<size_t>(r.value) > sizeof small) {
-        if (describe_alloc(id, &heap) < 0)
-            return false;
-        d = heap;
-    }
-
-    // "type;uid;gid;perm;description": the description is the rest of the
-    // string after the fourth ';', and may itself contain ';'.
-    bool match = false;
-    size_t tlen = strlen(type);
-    if (strncmp(d, type, tlen) == 0 && d[tlen] == ';') {
-        const char *p = d + tlen + 1;
-        for (int field = 0; p && field < 3; field++) {
-            p = strchr(p, ';');
-            if (p)
-                p++;
-        }
-        match = p && strcmp(p, desc) == 0;
-    }
+    char *heap;
+    const char *d = description_of(id, small, sizeof small, &heap);
+    kf::description_fields fields{};
+    bool match = d && kf::split_description(d, strlen(d), &fields) &&
+                 kf::equals(fields.type, type) && kf::equals(fields.text, desc);
     free(heap);
     return match;
 }
 
+// The /proc/keys scan: the first listed key (the lowest serial: the kernel
+// lists them in serial order) that is exactly type/desc.  -1 when the file
+// cannot be read, is empty or lists no such key.
+key_serial_t scan_proc_keys(const char *type, const char *desc)
+{
+    FILE *f = fopen("/proc/keys", "re");
+    if (!f)
+        return -1;
+
+    // A line is only a hint, confirmed against KEYCTL_DESCRIBE.
+    size_t tlen = strlen(type);
+    size_t dlen = strlen(desc);
+    char *line = nullptr;
+    size_t cap = 0;
+    key_serial_t found = -1;
+    ssize_t len;
+    while (found < 0 && (len = getline(&line, &cap, f)) > 0) {
+        kf::proc_key k{};
+        if (!kf::parse_proc_keys_line(line, static_cast<size_t>(len), &k) ||
+            !kf::proc_type_matches(k.type, type, tlen) || !kf::proc_text_may_be(k.text, desc, dlen))
+            continue;
+        key_serial_t id = static_cast<key_serial_t>(k.serial);
+        if (describes_as(id, type, desc))
+            found = id;
+    }
+    free(line);
+    fclose(f);
+    return found;
+}
+
+// The walk used when /proc/keys has no answer (masked in a container, or
+// /proc not mounted): every key reachable through keyrings the caller can
+// read, from its own keyrings, breadth first so that each key is met at its
+// shortest distance from them.  Bounded three ways: keyrings more than
+// max_depth links below the caller's own are not entered, each key is
+// looked at once (so a keyring reached twice, or a cycle, costs nothing),
+// and the walk stops after max_keys keys.  Keys the caller cannot view and
+// keyrings it cannot read are passed over.
+namespace walk {
+
+// The kernel's own searches stop 6 keyrings deep; the margin covers chains
+// built from the top down, which the kernel does not refuse.
+constexpr int max_depth = 8;
+// Far beyond what an unprivileged user may own (200 keys by default).
+constexpr size_t max_keys = 8192;
+// Open addressing, at most half full.
+constexpr size_t table_size = 2 * max_keys;
+
+struct state {
+    const char *type;
+    const char *desc;
+    key_serial_t *seen;  // table_size slots, 0 when empty
+    key_serial_t *queue; // max_keys: every key met, in the order met
+    int *depth;          // of each queued key
+    size_t queued;
+    key_serial_t best;   // the lowest matching serial, or -1
+};
+
+// Queues `id` the first time it is met, while there is room.
+void meet(state *w, key_serial_t id, int depth)
+{
+    if (id <= 0 || w->queued >= max_keys)
+        return;
+    size_t i = (static_cast<uint32_t>(id) * 2654435761u) % table_size;
+    while (w->seen[i] != 0) {
+        if (w->seen[i] == id)
+            return;
+        i = (i + 1) % table_size;
+    }
+    w->seen[i] = id;
+    w->queue[w->queued] = id;
+    w->depth[w->queued] = depth;
+    w->queued++;
+}
+
+// Checks one key, and queues what it holds if it is a keyring.
+void examine(state *w, key_serial_t id, int depth)
+{
+    char small[512];
+    char *heap;
+    const char *d = description_of(id, small, sizeof small, &heap);
+    kf::description_fields fields{};
+    bool described = d && kf::split_description(d, strlen(d), &fields);
+    if (described && kf::equals(fields.type, w->type) && kf::equals(fields.text, w->desc) &&
+        (w->best < 0 || id < w->best))
+        w->best = id;
+    bool keyring = described && kf::equals(fields.type, "keyring");
+    free(heap);
+    if (!keyring || depth >= max_depth)
+        return;
+
+    void *ring = nullptr;
+    int len = read_alloc(id, &ring);
+    const key_serial_t *members = static_cast<const key_serial_t *>(ring);
+    size_t n = len > 0 ? static_cast<size_t>(len) / sizeof(key_serial_t) : 0;
+    for (size_t i = 0; i < n; i++)
+        meet(w, members[i], depth + 1);
+    free(ring);
+}
+
+// The lowest serial among the reachable keys that are exactly type/desc:
+// the one the /proc/keys scan would have taken, had it listed them.
+key_serial_t find(const char *type, const char *desc)
+{
+    static const key_serial_t roots[] = {
+        KEY_SPEC_THREAD_KEYRING, KEY_SPEC_PROCESS_KEYRING, KEY_SPEC_SESSION_KEYRING,
+        KEY_SPEC_USER_KEYRING,   KEY_SPEC_USER_SESSION_KEYRING,
+    };
+    void *block = calloc(1, (table_size + max_keys) * sizeof(key_serial_t) +
+                                max_keys * sizeof(int));
+    if (!block)
+        return -1;
+    state w{type, desc, static_cast<key_serial_t *>(block), nullptr, nullptr, 0, -1};
+    w.queue = w.seen + table_size;
+    w.depth = reinterpret_cast<int *>(w.queue + max_keys);
+    for (key_serial_t spec : roots) {
+        sys::result r = sys::get_keyring_id(spec, 0);
+        if (r.ok())
+            meet(&w, static_cast<key_serial_t>(r.value), 0);
+    }
+    for (size_t next = 0; next < w.queued; next++)
+        examine(&w, w.queue[next], w.depth[next]);
+    free(block);
+    return w.best;
+}
+
+} // namespace walk
+
 } // namespace
 
+// Where /proc/keys answers, the result is 1.6.3's.  Ours on top: when the
+// scan finds nothing (the file cannot be opened, is empty, or lists no
+// match), the caller's keyrings are walked, so a lookup can only go from
+// ENOKEY to a key; a failure to open /proc/keys is not reported any more.
 KEYUTILS_EXPORT key_serial_t find_key_by_type_and_desc(const char *type, const char *desc,
                                                        key_serial_t destringid)
 {
     sys::result r = sys::request_key(type, desc, nullptr, destringid);
     if (r.ok() || r.error == ENOMEM)
         return static_cast<key_serial_t>(to_c(r));
-    int error = r.error;
 
-    FILE *f = fopen("/proc/keys", "re");
-    if (!f)
-        return -1;
-
-    // Each line: serial flags usage expiry perm uid gid type description...
-    // The text after the type starts with the description, then ':' and a
-    // summary, or the end of the line for a negative key.  It is only a
-    // hint, confirmed against KEYCTL_DESCRIBE.
-    size_t dlen = strlen(desc);
-    char *line = nullptr;
-    size_t cap = 0;
-    key_serial_t found = -1;
-    while (getline(&line, &cap, f) > 0) {
-        unsigned serial;
-        int text = 0;
-        if (sscanf(line, "%x %*s %*u %*s %*x %*d %*d %*s %n", &serial, &text) < 1 || text == 0)
-            continue;
-        char after = line[text + dlen];
-        if (strncmp(line + text, desc, dlen) != 0 || (after != ':' && after != '\n' && after))
-            continue;
-        key_serial_t id = static_cast<key_serial_t>(serial);
-        if (!describes_as(id, type, desc))
-            continue;
-        if (destringid != 0) {
-            sys::result l = sys::link(id, destringid);
-            if (!l.ok()) {
-                error = l.error;
-                break;
-            }
-        }
-        found = id;
-        break;
-    }
-    free(line);
-    fclose(f);
+    key_serial_t found = scan_proc_keys(type, desc);
     if (found < 0)
-        errno = error;
+        found = walk::find(type, desc);
+    if (found < 0) {
+        errno = r.error;
+        return -1;
+    }
+    if (destringid != 0) {
+        sys::result l = sys::link(found, destringid);
+        if (!l.ok()) {
+            errno = l.error;
+            return -1;
+        }
+    }
     return found;
 }

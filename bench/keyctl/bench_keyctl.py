@@ -15,7 +15,14 @@ import tempfile
 import time
 
 libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall(250, 1, None)  # KEYCTL_JOIN_SESSION_KEYRING: a fresh anonymous session
+libc.syscall.restype = ctypes.c_long
+# KEYCTL_JOIN_SESSION_KEYRING (1): a fresh anonymous session.  The system
+# call number is this interpreter's, from the build machine's <sys/syscall.h>
+# (meson passes it).
+SYS_keyctl = int(os.environ["KEYUTILS_PY_SYS_KEYCTL"])
+if libc.syscall(SYS_keyctl, 1, None) < 0:
+    raise SystemExit("join session keyring (syscall %d): %s"
+                     % (SYS_keyctl, os.strerror(ctypes.get_errno())))
 
 REF, OURS = sys.argv[1], sys.argv[2]
 ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 30

@@ -11,7 +11,7 @@ status=0
 fail() { echo "FAIL: $*"; status=1; }
 
 # ASan adds __odr_asan.* markers for exported data; they are not part of the ABI.
-exports=$(objdump -T "$lib" |
+exports=$("${OBJDUMP:-objdump}" -T "$lib" |
   awk '$2 ~ /[gw]/ && $4 != "*UND*" && $(NF-1) != $NF && $NF !~ /^__odr_asan/ {
          bind = ($2 ~ /w/) ? "weak" : "global"
          kind = ($3 ~ /F/) ? "function" : "object"

@@ -1,7 +1,9 @@
-// Entry point of the keyutils.hpp tests: joins a fresh anonymous session
-// keyring before anything runs, so this process never sees another's keys.
-#define CATCH_CONFIG_RUNNER
+// Helpers of the keyutils.hpp tests, and the hook before their main()
+// (../catch_main.hpp): it joins a fresh anonymous session keyring before
+// anything runs, so this process never sees another's keys.
 #include "support.hpp"
+
+#include "../catch_main.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -128,11 +130,11 @@ run_result run(const std::vector<std::string>& argv, const std::string& input)
 
 } // namespace hpptest
 
-int main(int argc, char** argv)
+int test_main::before_run()
 {
     if (keyctl_join_session_keyring(nullptr) < 0) {
         std::perror("keyctl_join_session_keyring");
         return 1;
     }
-    return Catch::Session().run(argc, argv);
+    return 0;
 }

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "../probes.hpp"
+#include "../skip.hpp"
+
 #include <string>
 #include <vector>
 

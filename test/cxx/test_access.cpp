@@ -17,7 +17,10 @@ TEST_CASE("an owned, possessed key gets user and possessor rights", "[access]")
     CHECK(r.base == accessor::user);
     CHECK(r.granted == rights::all);
     CHECK(r.allows(rights::read | rights::write));
-    CHECK(r.desc.text == "mine");
+    REQUIRE(r.viewable());
+    CHECK(r.desc->text == "mine");
+    CHECK(r.target == k);
+    CHECK(r.linked_in == fs.ring);
     auto text = r.explain(rights::read);
     CHECK(text.find("user rights apply") != std::string::npos);
     CHECK(text.find("possessor rights add alswrv") != std::string::npos);
@@ -127,11 +130,73 @@ TEST_CASE("other and group rights apply to keys of other owners", "[access][priv
     CHECK(k.read_string() == "x");
 }
 
-TEST_CASE("access fails like describe when the key cannot be viewed", "[access]")
+TEST_CASE("access reports on a key the caller may not view", "[access][regression]")
 {
     fresh_session fs;
     auto k = fs.ring.add("user", "hidden", "x");
     k.setperm(permissions::builder().possessor(rights::search | rights::setattr).build());
-    REQUIRE_EC(EACCES, k.access(ec));
-    REQUIRE_THROWS_ERRNO(EACCES, k.access());
+    REQUIRE_EC(EACCES, k.describe(ec));
+    auto r = k.access();
+    CHECK(!r.viewable());
+    CHECK(r.describe_error.value() == EACCES);
+    CHECK(operation_of(r.describe_error) == operation::describe);
+    CHECK(r.granted == rights::none);
+    CHECK(r.linked_in == fs.ring);
+    auto text = r.explain(rights::read);
+    INFO(text);
+    CHECK(text.find("may not view key " + std::to_string(k.id())) != std::string::npos);
+    CHECK(text.find("grants view") != std::string::npos);
+    CHECK(text.find("linked in keyring " + std::to_string(fs.ring.id())) != std::string::npos);
+    std::error_code ec;
+    CHECK(!k.access(ec).viewable());
+    CHECK(!ec);
+    // A key that does not exist is still an error.
+    k.invalidate();
+    REQUIRE_EC(ENOKEY, k.access(ec));
+}
+
+TEST_CASE("access says which keyring withholds search", "[access][regression]")
+{
+    fresh_session fs;
+    auto k = fs.ring.add("user", "behind", "x");
+    // The session keyring keeps every right but search, for everyone.
+    // Set through the special identifier: by serial, a session keyring that
+    // withholds search is not possessed, and only the user class applies.
+    keyring::session().setperm(permissions::builder()
+                        .possessor(rights::all & ~rights::search)
+                        .user(rights::view | rights::read)
+                        .build());
+    auto r = k.access();
+    CHECK(!r.possessed);
+    // Its serial cannot be had (resolving needs search): it keeps its name.
+    CHECK(r.linked_in == keyring::session());
+    CHECK(r.search_denied_by == keyring::session());
+    auto text = r.explain();
+    INFO(text);
+    CHECK(text.find("not in your") == std::string::npos);
+    CHECK(text.find("linked in your session keyring, but your session keyring, on the way to it")
+          != std::string::npos);
+    CHECK(text.find("does not grant you search") != std::string::npos);
+    // The kernel agrees: only the user class applies.
+    CHECK(r.granted == rights::view);
+    REQUIRE_EC(EACCES, k.read(ec));
+
+    // A nested keyring withholding search is named as well.
+    keyring::session().setperm(permissions(0x3f1b0000));
+    auto inner = fs.ring.add_keyring("inner");
+    auto deep = inner.add("user", "deep", "x");
+    inner.setperm(permissions::builder().possessor(rights::all & ~rights::search).user(rights::view | rights::read).build());
+    auto d = deep.access();
+    CHECK(!d.possessed);
+    CHECK(d.linked_in == inner);
+    CHECK(d.search_denied_by == inner);
+
+    // The key itself withholding search is told apart from its keyring.
+    auto own = fs.ring.add("user", "own", "x");
+    own.setperm(permissions::builder().possessor(rights::all & ~rights::search).user(rights::view).build());
+    auto o = own.access();
+    CHECK(!o.possessed);
+    CHECK(o.linked_in == fs.ring);
+    CHECK(!o.search_denied_by.valid());
+    CHECK(o.explain().find("the key itself does not grant you search") != std::string::npos);
 }

@@ -36,8 +36,7 @@ TEST_CASE("a key describes itself, parsed and raw", "[key]")
     std::error_code ec;
     auto parsed = k.describe(ec);
     CHECK(!ec);
-    REQUIRE(parsed);
-    CHECK(parsed->text == d.text);
+    CHECK(parsed == d);
 }
 
 TEST_CASE("describing what does not exist fails in both forms", "[key]")
@@ -50,11 +49,13 @@ TEST_CASE("describing what does not exist fails in both forms", "[key]")
     REQUIRE_THROWS_ERRNO(ENOKEY, k.describe());
     REQUIRE_EC(EINVAL, key().describe(ec));
     try {
-        k.describe();
+        (void)k.describe();
         FAIL("no exception");
     } catch (const std::system_error& e) {
         CHECK(e.code() == errc::no_key);
         CHECK(operation_of(e.code()) == operation::describe);
+        // what() names the key and the operation.
+        CHECK(std::string(e.what()) == "key " + std::to_string(k.id()) + ": " + e.code().message());
         CHECK(std::string(e.what()).find("keyctl_describe: ENOKEY") != std::string::npos);
     }
 }
@@ -124,7 +125,7 @@ TEST_CASE("revoked keys refuse access with EKEYREVOKED", "[key]")
     REQUIRE_THROWS_ERRNO(EKEYREVOKED, k.read_string());
     REQUIRE_EC(EKEYREVOKED, k.update("y", ec));
     std::error_code ec;
-    k.read(ec);
+    CHECK(k.read(ec).empty());
     CHECK(ec == errc::key_revoked);
 }
 
@@ -145,14 +146,43 @@ TEST_CASE("timeouts expire keys", "[key]")
     auto k = fs.ring.add("user", "ttl", "x");
     k.set_timeout(1h);
     CHECK(k.read_string() == "x");
-    k.set_timeout(0s); // no expiry again
+    k.clear_timeout();
     k.set_timeout(1s);
     std::this_thread::sleep_for(1500ms);
     REQUIRE_EC(EKEYEXPIRED, k.read(ec));
     std::error_code ec;
-    k.describe(ec);
+    CHECK(k.describe(ec) == description());
     CHECK(ec == errc::key_expired);
     REQUIRE_EC(EKEYEXPIRED, k.set_timeout(10s, ec));
+}
+
+TEST_CASE("a timeout that has already run out leaves the key unreadable at once", "[key][regression]")
+{
+    // A token whose expiry lies in the past must not become permanent (the
+    // kernel reads a timeout of 0 as "never expires").
+    fresh_session fs;
+    auto past = fs.ring.add("user", "expired-token", "secret");
+    const auto expires_at = std::chrono::system_clock::now() - 5s;
+    past.set_timeout(expires_at - std::chrono::system_clock::now());
+    REQUIRE_EC(EKEYREVOKED, past.read(ec));
+    std::error_code ec;
+    CHECK(past.read_string(ec).empty());
+    CHECK(ec == errc::key_revoked);
+
+    auto now = fs.ring.add("user", "expiring-now", "secret");
+    now.set_timeout(0s);
+    REQUIRE_EC(EKEYREVOKED, now.read(ec));
+
+    auto later = fs.ring.add("user", "negative-ec", "secret");
+    REQUIRE_NO_EC(later.set_timeout(-1min, ec));
+    REQUIRE_EC(EKEYREVOKED, later.read(ec));
+
+    // A fraction of a second is rounded up, never down to "no expiry".
+    auto brief = fs.ring.add("user", "brief", "secret");
+    brief.set_timeout(300ms);
+    CHECK(brief.read_string() == "secret");
+    std::this_thread::sleep_for(1500ms);
+    REQUIRE_EC(EKEYEXPIRED, brief.read(ec));
 }
 
 TEST_CASE("setperm changes what may be done", "[key]")

@@ -6,8 +6,13 @@
 #include <array>
 #include <cstring>
 #include <future>
+#include <sstream>
+#if __cplusplus >= 202002L
+#include <span>
+#endif
 
 using namespace keyutils;
+using hpptest::fresh_session;
 
 static_assert(std::is_trivially_copyable_v<key>);
 static_assert(std::is_trivially_copyable_v<keyring>);
@@ -110,12 +115,12 @@ TEST_CASE("rights print and parse as keyctl shows them", "[permissions]")
         REQUIRE(parse_rights("--" + text) == r);
     }
     CHECK(parse_rights("--alswrv") == rights::all);
-    CHECK(!parse_rights("alswr"));
-    CHECK(!parse_rights("alswrvx"));
-    CHECK(!parse_rights("lalswr")); // letters only in their own place
-    CHECK(!parse_rights("xxalswrv"));
-    CHECK(!parse_rights("ALSWRV"));
-    CHECK(!parse_rights(""));
+    CHECK(!try_parse_rights("alswr"));
+    CHECK(!try_parse_rights("alswrvx"));
+    CHECK(!try_parse_rights("lalswr")); // letters only in their own place
+    CHECK(!try_parse_rights("xxalswrv"));
+    CHECK(!try_parse_rights("ALSWRV"));
+    CHECK(!try_parse_rights(""));
     CHECK(includes(rights::all, rights::read | rights::write));
     CHECK(!includes(rights::read, rights::read | rights::write));
     CHECK(includes(rights::none, rights::none));
@@ -152,13 +157,13 @@ TEST_CASE("permissions print and parse as keyctl describe does", "[permissions]"
     }
     CHECK(permissions::parse_hex("3f") == permissions(0x3f));
     CHECK(permissions::parse_hex("0X3F010000") == permissions(0x3f010000));
-    CHECK(!permissions::parse_hex(""));
-    CHECK(!permissions::parse_hex("0x"));
-    CHECK(!permissions::parse_hex("123456789"));
-    CHECK(!permissions::parse_hex("3g010000"));
-    CHECK(!permissions::parse("alswrv-----v-----------"));
-    CHECK(!permissions::parse("alswrv-----v------------x"));
-    CHECK(!permissions::parse("alswrv-----x------------"));
+    CHECK(!permissions::try_parse_hex(""));
+    CHECK(!permissions::try_parse_hex("0x"));
+    CHECK(!permissions::try_parse_hex("123456789"));
+    CHECK(!permissions::try_parse_hex("3g010000"));
+    CHECK(!permissions::try_parse("alswrv-----v-----------"));
+    CHECK(!permissions::try_parse("alswrv-----v------------x"));
+    CHECK(!permissions::try_parse("alswrv-----x------------"));
 }
 
 TEST_CASE("permissions expose each class and build one class at a time", "[permissions]")
@@ -189,7 +194,7 @@ TEST_CASE("permissions expose each class and build one class at a time", "[permi
 
 TEST_CASE("descriptions parse, with ';' allowed in the text", "[description]")
 {
-    auto d = description::parse("user;1000;100;3f010000;plain");
+    auto d = description::try_parse("user;1000;100;3f010000;plain");
     REQUIRE(d);
     CHECK(d->type == "user");
     CHECK(d->uid == 1000);
@@ -198,30 +203,30 @@ TEST_CASE("descriptions parse, with ';' allowed in the text", "[description]")
     CHECK(d->text == "plain");
     CHECK(!d->is_keyring());
 
-    d = description::parse("keyring;0;0;3f030000;a;b;;c;");
+    d = description::try_parse("keyring;0;0;3f030000;a;b;;c;");
     REQUIRE(d);
     CHECK(d->type == "keyring");
     CHECK(d->is_keyring());
     CHECK(d->text == "a;b;;c;");
 
-    d = description::parse("user;4294967295;4294967295;00000000;");
+    d = description::try_parse("user;4294967295;4294967295;00000000;");
     REQUIRE(d);
     CHECK(d->uid == static_cast<uid_t>(-1));
     CHECK(d->gid == static_cast<gid_t>(-1));
     CHECK(d->text.empty());
 
     // keyctl_describe() counts the terminating NUL; a trailing one is dropped.
-    d = description::parse(std::string_view("user;0;0;3f010000;x\0", 20));
+    d = description::try_parse(std::string_view("user;0;0;3f010000;x\0", 20));
     REQUIRE(d);
     CHECK(d->text == "x");
 
-    CHECK(description::parse("user;0;0;3f010000;a;b")->to_string() == "user;0;0;3f010000;a;b");
+    CHECK(description::try_parse("user;0;0;3f010000;a;b")->to_string() == "user;0;0;3f010000;a;b");
 
     for (const char* bad : {"", "user", "user;0;0;3f010000", "user;0;0;3f01000;x", "user;0;0;3f0100000;x",
                             "user;x;0;3f010000;t", "user;0;-1;3f010000;t", "user;;0;3f010000;t",
                             ";0;0;3f010000;t", "user;4294967296;0;3f010000;t", "user;0;0;zz010000;t"}) {
         INFO(bad);
-        CHECK(!description::parse(bad));
+        CHECK(!description::try_parse(bad));
     }
 }
 
@@ -247,11 +252,45 @@ TEST_CASE("bytes_view borrows any contiguous byte container", "[bytes]")
     CHECK(bytes_view(static_cast<const char*>(nullptr)).empty());
     CHECK(bytes_view(s.data(), 2).as_chars() == "ab");
     CHECK(bytes_view().empty());
-#ifdef KEYUTILS_HPP_HAS_SPAN
+#if __cplusplus >= 202002L
     std::span<const std::byte> sp(vb);
     CHECK(bytes_view(sp).size() == 2);
     CHECK(bytes_view(std::span<const unsigned char>(vu)).size() == 4);
 #endif
+}
+
+TEST_CASE("arrays of byte-sized elements are views of all their elements", "[bytes][regression]")
+{
+    // Not NUL-terminated: the array must not decay to a pointer and be
+    // measured with strlen (which would read past it).
+    char tag[4] = {'a', 'b', 'c', 'd'};
+    unsigned char raw[4] = {0xde, 0xad, 0xbe, 0xef};
+    std::byte bytes[3] = {std::byte{1}, std::byte{0}, std::byte{2}};
+    const unsigned char fixed[2] = {0, 0};
+    const char no_terminator[3] = {'x', 'y', 'z'};
+    char buffer[8] = "ab"; // a modifiable array is all of it, NULs included
+
+    CHECK(bytes_view(tag).size() == 4);
+    CHECK(bytes_view(tag).data() == tag);
+    CHECK(bytes_view(raw).size() == 4);
+    CHECK(bytes_view(bytes).size() == 3);
+    CHECK(bytes_view(fixed).size() == 2);
+    CHECK(bytes_view(no_terminator).as_chars() == "xyz");
+    CHECK(bytes_view(buffer).size() == 8);
+    // A string literal is its text: the terminating NUL is left out, a NUL
+    // inside it stays.
+    CHECK(bytes_view("abcd").size() == 4);
+    CHECK(bytes_view("a\0b").size() == 3);
+    CHECK(bytes_view("").empty());
+    static_assert(bytes_view("lit").size() == 3);
+
+    fresh_session fs;
+    auto k = fs.ring.add("user", "tag", tag);
+    CHECK(k.read_string() == "abcd");
+    k.update(raw);
+    CHECK(k.read_string() == std::string("\xde\xad\xbe\xef"));
+    k.update(bytes);
+    CHECK(k.read_string() == std::string("\x01\x00\x02", 3));
 }
 
 TEST_CASE("secret buffers wipe and move", "[bytes]")

@@ -69,7 +69,12 @@ run_with() { # label env...
     keyctl) (cd "$tmp" && keyctl_script "$prog" > script.sh &&
              env "$@" "$prog" session - bash script.sh > "$label.out" 2> "$label.err") ;;
   esac
-  normalise < "$tmp/$label.out" > "$tmp/$label.norm"
+  # With LD_PRELOAD, the programs of the build machine that keyctl starts
+  # (bash, true) in a build for another architecture of the same machine
+  # (i386 on amd64) cannot preload our library; their loader says so and
+  # goes on without it.  Only keyctl's own output counts.
+  grep -v "^ERROR: ld.so: object '$libdir/libkeyutils.so.1' from LD_PRELOAD cannot be preloaded (wrong ELF class: ELFCLASS[0-9]*): ignored.\$" \
+    "$tmp/$label.out" | normalise > "$tmp/$label.norm"
 }
 
 status=0

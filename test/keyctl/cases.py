@@ -46,6 +46,11 @@ case("key-ids", "\n".join("r id '%s'" % k for k in [
     "99999999999", "2147483648", "-2147483648", "4294967295", "-4294967295", "0xffffffff",
     "99999999999999999999999", "%", "%user", "%:", "%user:", "%user:nosuch", "%:nosuch",
     "%nosuchtype:x",
+    # 1.6.3 reads IDs with strtoul: past LONG_MAX a number still wraps
+    # (-3 below on a 32-bit machine, 0 for 2^63 on a 64-bit one), and a
+    # negative one is negated modulo the width.
+    "4294967293", "-4294967293", "0xfffffffd", "4294967296", "9223372036854775808",
+    "-9223372036854775808", "18446744073709551613", "-2147483649",
 ]))
 case("key-by-name", r"""
 k=$($K add user findme data @s)
@@ -481,4 +486,56 @@ r watch_add 5 $k
 r watch_rm 5 $k
 r watch_sync 5
 r watch_session a b 5 true
+""")
+
+# --- found by the randomized differential fuzzer (fuzz.py) --------------------
+# move takes -f only with three words after it; otherwise it is the key.
+case("fuzz-move-force", r"""
+k=$($K add user a x @s)
+r move -f $k @s
+r move -f -f @s @s
+r move -x $k @s @s
+r move -f $k @s @s x
+""")
+# The pkey commands check their key=val options before the key and password.
+case("fuzz-pkey-option-order", r"""
+k=$($K add user a x @s)
+r pkey_query %user:nosuch 1 foo
+r pkey_query abc 1 foo
+r pkey_query -f $k 0
+r pkey_encrypt abc 1 nofile foo
+r pkey_verify $k 1 nofile nofile bar
+""")
+# An empty file name is reported as perror("") does: no ": ".
+case("fuzz-empty-file-name", r"""
+k=$($K add user a x @s)
+r pkey_encrypt $k 0 ''
+r pkey_verify $k 0 /dev/null ''
+""")
+case("fuzz-test-extra-words", "r --test limits x\nr --test limits2 y\nr --test x")
+# watch and watch_session read their options with getopt(3); the target fd
+# of watch_session must be 3 to 9.
+case("fuzz-watch-options", r"""
+k=$($K add user a x @s)
+r watch -x $k
+r watch -f
+r watch -n $k
+r watch -fz $k
+r watch_session -v
+r watch_session -n
+r watch_session -x a b 5 true
+r watch_session a b 2 true
+r watch_session a b '' true
+r watch_session a b 0x5 true
+r watch_session a b 10 true
+""")
+# Which argument is checked first decides the error of a bad command line.
+case("fuzz-argument-order", r"""
+k=$($K add user a x @s)
+r instantiate -x $k zz @x
+echo zz | r pupdate -x %user:nosuch
+echo zz | r dh_compute_kdf_oi -x %user:nosuch 1 1 10 sha256
+echo zz | r dh_compute_kdf_oi -x $k $k $k -1 sha256
+echo zz | r dh_compute_kdf_oi -x $k $k @x 10 sha256
+r dh_compute_kdf $k $k $k -5 sha256
 """)

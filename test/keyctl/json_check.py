@@ -3,15 +3,18 @@
 
 usage: json_check.py OUR_KEYCTL
 """
-import ctypes
 import json
 import os
 import re
 import subprocess
 import sys
 
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall(250, 1, None)  # KEYCTL_JOIN_SESSION_KEYRING: a fresh anonymous session
+import kernel_keys
+
+try:
+    kernel_keys.join_session()
+except OSError as e:
+    raise SystemExit(e.strerror)
 
 K = sys.argv[1]
 failures = []

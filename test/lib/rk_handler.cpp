@@ -5,20 +5,54 @@
 //   negate           negate for 30 seconds
 //   reject:<errno>   reject with that error for 30 seconds
 //   auth:<payload>   also check the authorisation key is visible, then instantiate
+// or, run as "rk-handler --argv <key> <arg>...", instantiates with its
+// arguments after the key, each followed by a NUL; as "rk-handler --fds
+// <key>", with the numbers of its open descriptors, space-separated.
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include <dirent.h>
 #include <sys/uio.h>
 
 #include <keyutils.h>
+
+namespace {
+
+// The payload the --argv and --fds modes report.
+bool report_mode(int argc, char **argv, std::string &payload)
+{
+    std::string mode = argv[1];
+    if (mode == "--argv") {
+        for (int i = 3; i < argc; i++)
+            payload.append(argv[i]).push_back('\0');
+        return true;
+    }
+    if (mode != "--fds")
+        return false;
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return true;
+    while (dirent *e = readdir(d))
+        if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d))
+            payload += std::string(payload.empty() ? "" : " ") + e->d_name;
+    closedir(d);
+    return true;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
     if (argc < 3)
         return 2;
+    std::string report;
+    if (report_mode(argc, argv, report)) {
+        key_serial_t key = static_cast<key_serial_t>(strtol(argv[2], nullptr, 10));
+        return keyctl_instantiate(key, report.data(), report.size(), 0) == 0 ? 0 : 6;
+    }
     key_serial_t key = static_cast<key_serial_t>(strtol(argv[1], nullptr, 10));
     std::string callout = argv[2];
     if (keyctl_assume_authority(key) < 0)

@@ -1,7 +1,9 @@
-// Test helpers and the test programs' main(): each test process starts in a
-// fresh anonymous session keyring of its own and clears it on the way out.
-#define CATCH_CONFIG_RUNNER
+// Test helpers, and the hooks around the test programs' main()
+// (../catch_main.hpp): each test process starts in a fresh anonymous session
+// keyring of its own and clears it on the way out.
 #include "support.hpp"
+
+#include "../catch_main.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -46,21 +48,28 @@ bool is_host_root()
     if (geteuid() != 0 || !has_cap(CAP_SYS_ADMIN))
         return false;
     // In the initial user namespace uid 0 maps to itself over the whole range.
+    // The count, 2^32 - 1, does not fit a 32-bit long: read 64-bit numbers.
     std::ifstream map("/proc/self/uid_map");
-    long inside = -1, outside = -1, count = 0;
+    long long inside = -1, outside = -1, count = 0;
     map >> inside >> outside >> count;
-    return inside == 0 && outside == 0 && count == 4294967295L;
+    return inside == 0 && outside == 0 && count == 4294967295LL;
 }
 
 long host_uid()
 {
     std::ifstream map("/proc/self/uid_map");
-    long inside, outside, count;
-    long uid = static_cast<long>(geteuid());
+    long long inside, outside, count;
+    long long uid = static_cast<long long>(geteuid());
     while (map >> inside >> outside >> count)
         if (uid >= inside && uid < inside + count)
-            return outside + (uid - inside);
+            return static_cast<long>(outside + (uid - inside));
     return -1;
+}
+
+out_of_reach::out_of_reach(key_serial_t r) : ring(r)
+{
+    REQUIRE(keyctl_link(ring, KEY_SPEC_USER_KEYRING) == 0);
+    REQUIRE(keyctl_unlink(ring, KEY_SPEC_SESSION_KEYRING) == 0);
 }
 
 key_serial_t new_keyring(const char *name, key_serial_t parent)
@@ -81,7 +90,7 @@ key_serial_t new_key(const char *desc, const std::string &payload, key_serial_t 
 
 } // namespace test
 
-int main(int argc, char **argv)
+int test_main::before_run()
 {
     // The 'reference' suite runs these tests on another library: make sure
     // it is really the one loaded.
@@ -98,7 +107,7 @@ int main(int argc, char **argv)
         std::perror("keyctl_join_session_keyring");
         return 1;
     }
-    int rc = Catch::Session().run(argc, argv);
-    keyctl_clear(KEY_SPEC_SESSION_KEYRING);
-    return rc;
+    return 0;
 }
+
+void test_main::after_run() { keyctl_clear(KEY_SPEC_SESSION_KEYRING); }

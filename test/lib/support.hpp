@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "../probes.hpp"
+#include "../skip.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -32,8 +35,18 @@ key_serial_t new_keyring(const char *name, key_serial_t parent = KEY_SPEC_SESSIO
 key_serial_t new_key(const char *desc, const std::string &payload,
                      key_serial_t ring = KEY_SPEC_SESSION_KEYRING);
 
-// Reports a test as skipped, with the reason, and leaves it.
-#define SKIP_TEST(reason) do { WARN("SKIPPED: " << (reason)); return; } while (0)
+// Moves `ring` out of this process's reach (request_key no longer finds what
+// it holds) without letting the kernel's garbage collector destroy it, which
+// it would do a moment after its last link went (soon enough to race a slow
+// run, under valgrind): it stays linked from the user keyring, which a fresh
+// session keyring does not link to, until the scope ends.
+struct out_of_reach {
+    key_serial_t ring;
+    explicit out_of_reach(key_serial_t r);
+    ~out_of_reach() { keyctl_unlink(ring, KEY_SPEC_USER_KEYRING); }
+    out_of_reach(const out_of_reach &) = delete;
+    out_of_reach &operator=(const out_of_reach &) = delete;
+};
 
 } // namespace test
 

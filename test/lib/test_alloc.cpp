@@ -111,7 +111,7 @@ TEST_CASE("keyctl_get_security_alloc returns the LSM label, possibly empty")
     REQUIRE_FAILS_WITH(keyctl_get_security_alloc(0x7ffffff0, &label), ENOKEY);
 }
 
-TEST_CASE("keyctl_dh_compute reports what the kernel supports")
+TEST_CASE("keyctl_dh_compute reports what the kernel supports", "[may-skip][needs-dh]")
 {
     unsigned char caps[2] = {};
     REQUIRE(keyctl_capabilities(caps, sizeof caps) > 0);

@@ -34,6 +34,9 @@ struct upcall_config {
             problem = "/sbin/request-key is not installed";
             return;
         }
+        problem = test_probe::upcall_problem();
+        if (!problem.empty())
+            return;
         if (access(conf_path, R_OK) == 0)
             return;
         if (!test::is_host_root()) {
@@ -100,7 +103,7 @@ TEST_CASE("without authority, instantiation calls fail with EPERM")
     REQUIRE_FAILS_WITH(keyctl_describe(KEY_SPEC_REQKEY_AUTH_KEY, nullptr, 0), ENOKEY);
 }
 
-TEST_CASE("a handler instantiates the key it was asked for")
+TEST_CASE("a handler instantiates the key it was asked for", "[may-skip][needs-upcall]")
 {
     NEED_UPCALLS();
     key_serial_t k = request_key("user", unique("inst").c_str(), "inst:from the handler",
@@ -110,7 +113,7 @@ TEST_CASE("a handler instantiates the key it was asked for")
     REQUIRE(payload_of(k) == "from the handler");
 }
 
-TEST_CASE("a handler instantiates from several buffers")
+TEST_CASE("a handler instantiates from several buffers", "[may-skip][needs-upcall]")
 {
     NEED_UPCALLS();
     key_serial_t k = request_key("user", unique("iov").c_str(), "iov:one|two|three",
@@ -120,7 +123,7 @@ TEST_CASE("a handler instantiates from several buffers")
     REQUIRE(payload_of(k) == "onetwothree");
 }
 
-TEST_CASE("a handler sees its authorisation key")
+TEST_CASE("a handler sees its authorisation key", "[may-skip][needs-upcall]")
 {
     NEED_UPCALLS();
     key_serial_t k = request_key("user", unique("auth").c_str(), "auth:ok",
@@ -130,7 +133,7 @@ TEST_CASE("a handler sees its authorisation key")
     REQUIRE(payload_of(k) == "ok");
 }
 
-TEST_CASE("a negated key makes the request fail with ENOKEY, also on retry")
+TEST_CASE("a negated key makes the request fail with ENOKEY, also on retry", "[may-skip][needs-upcall]")
 {
     NEED_UPCALLS();
     std::string desc = unique("negate");
@@ -141,7 +144,7 @@ TEST_CASE("a negated key makes the request fail with ENOKEY, also on retry")
                        ENOKEY);
 }
 
-TEST_CASE("a rejected key makes the request fail with the chosen error")
+TEST_CASE("a rejected key makes the request fail with the chosen error", "[may-skip][needs-upcall]")
 {
     NEED_UPCALLS();
     REQUIRE_FAILS_WITH(request_key("user", unique("reject").c_str(),
@@ -160,7 +163,7 @@ TEST_CASE("a rejected key makes the request fail with the chosen error")
 
 // /proc/keys shows no ": summary" after a negative key's description.
 // Tagged [ours] for the same reason as the other find_key tests (test_scan).
-TEST_CASE("find_key_by_type_and_desc finds negative keys", "[ours]")
+TEST_CASE("find_key_by_type_and_desc finds negative keys", "[ours][may-skip][needs-upcall]")
 {
     NEED_UPCALLS();
     std::string desc = unique("negative-find");

@@ -132,7 +132,7 @@ TEST_CASE("invalidate removes a key at once")
     REQUIRE_FAILS_WITH(keyctl_invalidate(0x7ffffff0), ENOKEY);
 }
 
-TEST_CASE("get_persistent returns the caller's persistent keyring")
+TEST_CASE("get_persistent returns the caller's persistent keyring", "[may-skip][needs-persistent]")
 {
     unsigned char caps[2] = {};
     REQUIRE(keyctl_capabilities(caps, sizeof caps) > 0);

@@ -25,11 +25,15 @@ TEST_CASE("concurrent readers see whole payloads while a writer resizes them")
     key_serial_t k = test::new_key("race:key", payload(sizes[0]));
     std::atomic<bool> stop{false};
     std::atomic<long> reads{0}, bad{0}, errors{0};
+    // The readers also watch the clock: a scheduler that never lets the
+    // writer run again (valgrind's, on a slow machine) must not keep them
+    // reading forever; the test then fails on the writes it counts.
+    auto readers_until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
 
     std::vector<std::thread> readers;
     for (int t = 0; t < 4; t++) {
         readers.emplace_back([&] {
-            while (!stop.load()) {
+            while (!stop.load() && std::chrono::steady_clock::now() < readers_until) {
                 void *p = nullptr;
                 int n = keyctl_read_alloc(k, &p);
                 if (n < 0) {
@@ -46,10 +50,13 @@ TEST_CASE("concurrent readers see whole payloads while a writer resizes them")
         });
     }
 
+    // At least 1.5 s and 200 writes, counted from when the readers exist:
+    // starting four threads under valgrind on a loaded machine can take
+    // longer than the whole time budget.
     long writes = 0;
     int write_error = 0;
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
-    while (std::chrono::steady_clock::now() < until) {
+    while (writes < 200 || std::chrono::steady_clock::now() < until) {
         std::string p = payload(sizes[writes % (sizeof sizes / sizeof sizes[0])]);
         if (add_key("user", "race:key", p.data(), p.size(), KEY_SPEC_SESSION_KEYRING) != k) {
             write_error = errno;

@@ -136,7 +136,7 @@ TEST_CASE("find_key_by_type_and_desc finds keys in and beyond the caller's keyri
     key_serial_t ring_decoy = test::new_keyring(name.c_str(), away);
     for (key_serial_t id : {decoy, far, ring_decoy})
         REQUIRE(keyctl_setperm(id, KEY_POS_ALL | KEY_USR_ALL) == 0);
-    REQUIRE(keyctl_unlink(away, KEY_SPEC_SESSION_KEYRING) == 0);
+    test::out_of_reach parked(away);
     REQUIRE_FAILS_WITH(request_key("user", name.c_str(), nullptr, 0), ENOKEY);
     REQUIRE(find_key_by_type_and_desc("user", name.c_str(), 0) == far);
     REQUIRE(find_key_by_type_and_desc("keyring", name.c_str(), 0) == ring_decoy);
@@ -156,7 +156,7 @@ TEST_CASE("find_key_by_type_and_desc reports a failed link", "[ours]")
     std::string name = unique("scan:nolink");
     key_serial_t k = test::new_key(name.c_str(), "v", away);
     REQUIRE(keyctl_setperm(k, KEY_POS_ALL | KEY_USR_VIEW) == 0);
-    REQUIRE(keyctl_unlink(away, KEY_SPEC_SESSION_KEYRING) == 0);
+    test::out_of_reach parked(away);
     key_serial_t dest = test::new_keyring("scan:dest2");
     REQUIRE(find_key_by_type_and_desc("user", name.c_str(), 0) == k);
     REQUIRE_FAILS_WITH(find_key_by_type_and_desc("user", name.c_str(), dest), EACCES);
@@ -169,10 +169,35 @@ TEST_CASE("find_key_by_type_and_desc copes with very long descriptions", "[ours]
     std::string long_desc = unique("scan:long") + std::string(3000, 'x');
     key_serial_t k = test::new_key(long_desc.c_str(), "v");
     REQUIRE(find_key_by_type_and_desc("user", long_desc.c_str(), 0) == k);
+    REQUIRE(keyctl_invalidate(k) == 0);
     key_serial_t away = test::new_keyring("scan:away3");
     std::string name = unique("scan:after-long");
     key_serial_t far = test::new_key(name.c_str(), "v", away);
     REQUIRE(keyctl_setperm(far, KEY_POS_ALL | KEY_USR_ALL) == 0);
-    REQUIRE(keyctl_unlink(away, KEY_SPEC_SESSION_KEYRING) == 0);
+    test::out_of_reach parked(away);
     REQUIRE(find_key_by_type_and_desc("user", name.c_str(), 0) == far);
+}
+
+// A description longer than every other line of /proc/keys: 1.6.3-derived
+// code read line[text + strlen(desc)] before checking the line was that long
+// (AddressSanitizer: heap-buffer-overflow).  The key is out of request_key's
+// reach, so only the /proc/keys scan can find it.
+TEST_CASE("find_key_by_type_and_desc scans for a 3,000-byte description within each line",
+          "[ours]")
+{
+    std::string long_desc = unique("scan:far-long") + std::string(3000, 'y');
+    REQUIRE_FAILS_WITH(find_key_by_type_and_desc("user", long_desc.c_str(), 0), ENOKEY);
+
+    key_serial_t away = test::new_keyring("scan:away4");
+    key_serial_t k = test::new_key(long_desc.c_str(), "v", away);
+    REQUIRE(keyctl_setperm(k, KEY_POS_ALL | KEY_USR_ALL) == 0);
+    test::out_of_reach parked(away);
+    REQUIRE_FAILS_WITH(request_key("user", long_desc.c_str(), nullptr, 0), ENOKEY);
+    REQUIRE(find_key_by_type_and_desc("user", long_desc.c_str(), 0) == k);
+    // One character short or long of it is another description.
+    std::string shorter = long_desc.substr(0, long_desc.size() - 1);
+    REQUIRE_FAILS_WITH(find_key_by_type_and_desc("user", shorter.c_str(), 0), ENOKEY);
+    REQUIRE_FAILS_WITH(find_key_by_type_and_desc("user", (long_desc + "y").c_str(), 0), ENOKEY);
+    // Gone at once, not at exit: an unprivileged uid has 20,000 bytes.
+    REQUIRE(keyctl_invalidate(k) == 0);
 }

@@ -2,34 +2,16 @@
 // keyctl (as Docker's default profile does), every function fails cleanly.
 #include "support.hpp"
 
-#include <cstddef>
+#include "../seccomp_filter.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
-
-bool block_keyring_syscalls()
-{
-    sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_keyctl, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_add_key, 1, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_request_key, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
-    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-           prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
-}
 
 int failures = 0;
 
@@ -130,7 +112,7 @@ TEST_CASE("every function fails with EPERM when keyring calls are blocked")
     pid_t pid = fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
-        if (!block_keyring_syscalls())
+        if (!test_seccomp::block_keyring_syscalls(EPERM))
             _exit(100);
         _exit(run_all());
     }

@@ -1,6 +1,5 @@
 // request-key.conf parsing, matching, precedence, macros and lint, without
 // the kernel.  The expectations are keyutils 1.6.3's observed behaviour.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include "config.hpp"

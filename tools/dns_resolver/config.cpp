@@ -8,13 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <memory>
+#include <fcntl.h>
+
+#include "input.hpp"
+#include "words.hpp"
 
 namespace dns_resolver {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+using tools::is_space;
 
 // Characters a backslash may make ordinary.
 bool escapable(char c) { return c == '\\' || c == '"' || c == '\'' || c == '#' || c == ' ' || c == '\t'; }
@@ -124,25 +127,85 @@ struct line_parser {
     }
 };
 
-struct file_closer {
-    void operator()(FILE *f) const { fclose(f); }
-};
+// Lines longer than this are refused, as 1.6.3 refuses them.
+constexpr size_t max_line = 4095;
+// A configuration file past this size is refused rather than read.
+constexpr size_t max_config_size = 1u << 20;
+
+// One line's worth: blank and comment lines are skipped, options applied.
+bool apply_line(const line_parser &p, std::string line, config &cfg)
+{
+    while (!line.empty() && is_space(line.back()))
+        line.pop_back();
+    size_t first = line.find_first_not_of(" \t\r\v\f");
+    if (first == std::string::npos || line[first] == '#')
+        return true;
+    std::string key, value;
+    bool has_value;
+    if (!p.split(line, key, value, has_value))
+        return false;
+    unsigned *target = nullptr;
+    if (key == "default_ttl")
+        target = &cfg.default_ttl;
+    else if (key == "negative_ttl")
+        target = &cfg.negative_ttl;
+    else if (key == "temporary_failure_ttl")
+        target = &cfg.temporary_failure_ttl;
+    if (!target) {
+        complain("%s:%u: Unknown option '%s'", p.file, p.lineno, key.c_str());
+        return true;
+    }
+    return p.seconds(key, value, has_value, *target);
+}
+
+// Reads `file`, or says why not: false with errno set.
+bool read_text(const char *file, std::string &text)
+{
+    tools::input in = tools::read_whole_file_at(AT_FDCWD, file, max_config_size);
+    if (!in.data)
+        return false;
+    text.assign(in.data, in.size);
+    free(in.data);
+    return true;
+}
 
 } // namespace
+
+bool parse_config(const char *file, const char *text, size_t size, config &cfg)
+{
+    line_parser p{file, 0};
+    size_t start = 0;
+    while (start < size) {
+        p.lineno++;
+        const char *nl = static_cast<const char *>(memchr(text + start, '\n', size - start));
+        size_t len = nl ? static_cast<size_t>(nl - (text + start)) : size - start;
+        // A line must end in a newline and fit 1.6.3's buffer; a NUL inside
+        // cuts it short there, as it did for fgets().
+        if (!nl || len + 1 > max_line || memchr(text + start, '\0', len)) {
+            error("%s:%u: line missing newline or too long", file, p.lineno);
+            return false;
+        }
+        if (!apply_line(p, std::string(text + start, len), cfg))
+            return false;
+        start += len + 1;
+    }
+    return true;
+}
 
 bool read_config(const char *path, config &cfg)
 {
     const char *file = path ? path : config_path;
     verbose("READ CONFIG %s", file);
-    std::unique_ptr<FILE, file_closer> f(fopen(file, "re"));
-    if (!f && !path && errno == ENOENT) {
+    std::string text;
+    bool ok = read_text(file, text);
+    if (!ok && !path && errno == ENOENT) {
         trace("%s: %m", file);
         file = legacy_config_path;
-        f.reset(fopen(file, "re"));
-        if (f)
+        ok = read_text(file, text);
+        if (ok)
             verbose("READ CONFIG %s", file);
     }
-    if (!f) {
+    if (!ok) {
         if (!path && errno == ENOENT) {
             trace("%s: %m", file);
             return true;
@@ -150,45 +213,7 @@ bool read_config(const char *path, config &cfg)
         error("%s: %m", file);
         return false;
     }
-
-    line_parser p{file, 0};
-    char buf[4096];
-    while (fgets(buf, sizeof buf, f.get())) {
-        p.lineno++;
-        size_t len = strlen(buf);
-        if (len == 0 || buf[len - 1] != '\n') {
-            error("%s:%u: line missing newline or too long", file, p.lineno);
-            return false;
-        }
-        std::string line(buf, len - 1);
-        while (!line.empty() && is_space(line.back()))
-            line.pop_back();
-        size_t first = line.find_first_not_of(" \t\r\v\f");
-        if (first == std::string::npos || line[first] == '#')
-            continue;
-        std::string key, value;
-        bool has_value;
-        if (!p.split(line, key, value, has_value))
-            return false;
-        unsigned *target = nullptr;
-        if (key == "default_ttl")
-            target = &cfg.default_ttl;
-        else if (key == "negative_ttl")
-            target = &cfg.negative_ttl;
-        else if (key == "temporary_failure_ttl")
-            target = &cfg.temporary_failure_ttl;
-        if (!target) {
-            complain("%s:%u: Unknown option '%s'", file, p.lineno, key.c_str());
-            continue;
-        }
-        if (!p.seconds(key, value, has_value, *target))
-            return false;
-    }
-    if (ferror(f.get())) {
-        error("%s: %m", file);
-        return false;
-    }
-    return true;
+    return parse_config(file, text.data(), text.size(), cfg);
 }
 
 } // namespace dns_resolver

@@ -36,6 +36,8 @@ constexpr const char *legacy_config_path = "/etc/key.dns_resolver.conf";
 // Reads `path` (or the default files when `path` is null) into `cfg`.
 // Returns false after reporting the first error.
 bool read_config(const char *path, config &cfg);
+// The same for text already read; `file` names it in messages.
+bool parse_config(const char *file, const char *text, size_t size, config &cfg);
 
 // What a lookup found: addresses in payload order, or the error to reject
 // the key with.
@@ -46,6 +48,16 @@ struct lookup_result {
 };
 
 enum class request_status { done, bad_request };
+
+// What a host lookup's callout information asks for: space-separated
+// options, of which ipv4, ipv6 and list mean something (a value after '='
+// is ignored, others are skipped).
+struct host_options {
+    int family;        // AF_INET, AF_INET6 or AF_UNSPEC
+    bool list = false; // every address, not just the first
+};
+// False, after reporting it, for an option name holding a comma.
+bool parse_host_options(const std::string &options, host_options &out);
 
 // A host name: A and/or AAAA records, as the callout options ask.
 request_status lookup_host(const std::string &name, const std::string &options,

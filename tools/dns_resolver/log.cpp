@@ -4,33 +4,19 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
-#include <unistd.h>
+
+#include "log.hpp"
 
 namespace dns_resolver {
 
 log_settings logging;
 
-namespace {
-
-void emit(FILE *stream, int priority, const char *prefix, const char *fmt, va_list ap)
-{
-    if (isatty(fileno(stream))) {
-        fputs(prefix, stream);
-        vfprintf(stream, fmt, ap);
-        fputc('\n', stream);
-    } else {
-        vsyslog(priority, fmt, ap);
-    }
-}
-
-} // namespace
-
-#define EMIT(stream, priority, prefix)          \
-    do {                                        \
-        va_list ap;                             \
-        va_start(ap, fmt);                      \
-        emit(stream, priority, prefix, fmt, ap); \
-        va_end(ap);                             \
+#define EMIT(stream, priority, prefix)                                              \
+    do {                                                                            \
+        va_list ap;                                                                 \
+        va_start(ap, fmt);                                                          \
+        tools::log_vmessage(tools::terminal_or_syslog(stream, prefix), priority, fmt, ap); \
+        va_end(ap);                                                                 \
     } while (0)
 
 void info(const char *fmt, ...) { EMIT(stdout, LOG_INFO, "I: "); }

@@ -2,6 +2,8 @@
 // addresses, res_nquery() and the ns_* parser for SRV and AFSDB records.
 #include "dns_resolver.hpp"
 
+#include "dns_answer.hpp"
+
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <errno.h>
@@ -18,9 +20,8 @@ namespace dns_resolver {
 
 namespace {
 
-// The AFS volume location service's SRV name and AFSDB record type.
+// The AFS volume location service's SRV name.
 constexpr const char *afs_vl_srv_prefix = "_afs3-vlserver._udp.";
-constexpr int afsdb_type = 18;
 
 int error_from_gai(int rc)
 {
@@ -72,69 +73,29 @@ int resolve_addresses(const char *host, int family, const std::string &suffix,
 }
 
 // One query through a private resolver state, so /etc/resolv.conf (and
-// RES_OPTIONS) are read afresh and h_errno stays per call.
-class dns_query {
-public:
-    dns_query() { ok_ = res_ninit(&state_) == 0; }
-    ~dns_query() { res_nclose(&state_); }
-    dns_query(const dns_query &) = delete;
-    dns_query &operator=(const dns_query &) = delete;
-
-    // Sends the query; false (with herror() set) when there is no answer.
-    bool run(const char *name, int type)
-    {
-        if (!ok_) {
-            h_errno_ = NETDB_INTERNAL;
-            return false;
-        }
-        answer_.resize(NS_MAXMSG);
-        int len = res_nquery(&state_, name, ns_c_in, type, answer_.data(),
-                             static_cast<int>(answer_.size()));
-        if (len < 0) {
-            h_errno_ = state_.res_h_errno;
-            return false;
-        }
-        answer_.resize(std::min<size_t>(static_cast<size_t>(len), answer_.size()));
-        if (ns_initparse(answer_.data(), static_cast<int>(answer_.size()), &msg_) < 0) {
-            trace("ns_initparse: %m");
-            h_errno_ = NO_RECOVERY;
-            return false;
-        }
-        return true;
+// RES_OPTIONS) are read afresh and h_errno stays per call.  The servers the
+// answer names go to `out`; false (with `h` set) when there is no answer.
+bool query_servers(const char *name, int type, std::vector<named_server> &out, int &h)
+{
+    struct __res_state state {};
+    if (res_ninit(&state) != 0) {
+        res_nclose(&state);
+        h = NETDB_INTERNAL;
+        return false;
     }
-
-    int h_error() const { return h_errno_; }
-    int answers() const { return ns_msg_count(msg_, ns_s_an); }
-
-    // The i-th answer if it is of `type` and its rdata holds `fixed` bytes
-    // then a domain name, which is stored in `name`.
-    bool record(int i, int type, size_t fixed, ns_rr &rr, std::string &name)
-    {
-        if (ns_parserr(&msg_, ns_s_an, i, &rr) < 0) {
-            trace("ns_parserr failed: %m");
-            return false;
-        }
-        if (ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in || ns_rr_rdlen(rr) < fixed + 1)
-            return false;
-        char buf[NS_MAXDNAME];
-        const unsigned char *rdata = ns_rr_rdata(rr);
-        int used = ns_name_uncompress(ns_msg_base(msg_), ns_msg_end(msg_), rdata + fixed, buf,
-                                      sizeof buf);
-        if (used < 0 || fixed + static_cast<size_t>(used) > ns_rr_rdlen(rr)) {
-            trace("ns_name_uncompress failed");
-            return false;
-        }
-        name = buf;
-        return true;
+    std::vector<unsigned char> answer(NS_MAXMSG);
+    int len = res_nquery(&state, name, ns_c_in, type, answer.data(), static_cast<int>(answer.size()));
+    h = state.res_h_errno;
+    res_nclose(&state);
+    if (len < 0)
+        return false;
+    size_t size = std::min<size_t>(static_cast<size_t>(len), answer.size());
+    if (!servers_in_answer(answer.data(), size, type, out)) {
+        h = NO_RECOVERY;
+        return false;
     }
-
-private:
-    struct __res_state state_ {};
-    bool ok_ = false;
-    int h_errno_ = 0;
-    std::vector<unsigned char> answer_;
-    ns_msg msg_{};
-};
+    return true;
+}
 
 void report_dns_failure(const std::string &name, int h)
 {
@@ -154,35 +115,25 @@ bool afs_from_srv(const std::string &cell, int family, lookup_result &out, int &
 {
     std::string qname = afs_vl_srv_prefix + cell;
     trace("Get VL SRV RR for name:'%s'", qname.c_str());
-    dns_query q;
-    if (!q.run(qname.c_str(), ns_t_srv)) {
-        h = q.h_error();
+    std::vector<named_server> servers;
+    if (!query_servers(qname.c_str(), ns_t_srv, servers, h)) {
         report_dns_failure(cell, h);
         return false;
     }
-    trace("SRV RR count is %d", q.answers());
     bool seen_ttl = false;
-    for (int i = 0; i < q.answers(); i++) {
-        ns_rr rr;
-        std::string target;
-        if (!q.record(i, ns_t_srv, 6, rr, target))
-            continue;
-        const unsigned char *rdata = ns_rr_rdata(rr);
-        unsigned priority = ns_get16(rdata), weight = ns_get16(rdata + 2);
-        unsigned port = ns_get16(rdata + 4);
-        verbose("rdata %u %u %u", priority, weight, port);
+    for (const named_server &s : servers) {
+        verbose("rdata %u %u %u", s.priority, s.weight, s.port);
         size_t before = out.addresses.size();
-        int rc = resolve_addresses(target.c_str(), family, "+" + std::to_string(port),
+        int rc = resolve_addresses(s.host.c_str(), family, "+" + std::to_string(s.port),
                                    out.addresses);
         if (rc != 0) {
-            verbose("SRV RR can't resolve server name:%s: %s", target.c_str(), gai_strerror(rc));
+            verbose("SRV RR can't resolve server name:%s: %s", s.host.c_str(), gai_strerror(rc));
             continue;
         }
         if (out.addresses.size() > before)
-            note_ttl(out, ns_rr_ttl(rr), seen_ttl);
-        verbose("SRV RR server name:%s, ip:%s, ttl:%u", target.c_str(),
-                out.addresses.size() > before ? out.addresses[before].c_str() : "",
-                static_cast<unsigned>(ns_rr_ttl(rr)));
+            note_ttl(out, s.ttl, seen_ttl);
+        verbose("SRV RR server name:%s, ip:%s, ttl:%u", s.host.c_str(),
+                out.addresses.size() > before ? out.addresses[before].c_str() : "", s.ttl);
     }
     verbose("DNS query VL SRV RR results:%zu ttl:%u", out.addresses.size(), out.ttl);
     return !out.addresses.empty();
@@ -192,31 +143,23 @@ bool afs_from_srv(const std::string &cell, int family, lookup_result &out, int &
 bool afs_from_afsdb(const std::string &cell, int family, lookup_result &out, int &h)
 {
     trace("Get AFSDB RR for cell name:'%s'", cell.c_str());
-    dns_query q;
-    if (!q.run(cell.c_str(), afsdb_type)) {
-        h = q.h_error();
+    std::vector<named_server> servers;
+    if (!query_servers(cell.c_str(), afsdb_type, servers, h)) {
         report_dns_failure(cell, h);
         return false;
     }
-    trace("AFSDB RR count is %d", q.answers());
     bool seen_ttl = false;
-    for (int i = 0; i < q.answers(); i++) {
-        ns_rr rr;
-        std::string host;
-        if (!q.record(i, afsdb_type, 2, rr, host))
-            continue;
-        unsigned subtype = ns_get16(ns_rr_rdata(rr));
+    for (const named_server &s : servers) {
         size_t before = out.addresses.size();
-        int rc = resolve_addresses(host.c_str(), family, "", out.addresses);
+        int rc = resolve_addresses(s.host.c_str(), family, "", out.addresses);
         if (rc != 0) {
-            verbose("AFSDB RR can't resolve subtype:%u, server name:%s: %s", subtype,
-                    host.c_str(), gai_strerror(rc));
+            verbose("AFSDB RR can't resolve subtype:%u, server name:%s: %s", s.subtype,
+                    s.host.c_str(), gai_strerror(rc));
             continue;
         }
         if (out.addresses.size() > before)
-            note_ttl(out, ns_rr_ttl(rr), seen_ttl);
-        verbose("AFSDB RR subtype:%u, server name:%s, ttl:%u", subtype, host.c_str(),
-                static_cast<unsigned>(ns_rr_ttl(rr)));
+            note_ttl(out, s.ttl, seen_ttl);
+        verbose("AFSDB RR subtype:%u, server name:%s, ttl:%u", s.subtype, s.host.c_str(), s.ttl);
     }
     verbose("DNS query AFSDB RR results:%zu ttl:%u", out.addresses.size(), out.ttl);
     return !out.addresses.empty();
@@ -228,31 +171,11 @@ request_status lookup_host(const std::string &name, const std::string &options,
                            lookup_result &out)
 {
     trace("Get A/AAAA RR for hostname:'%s', options:'%s'", name.c_str(), options.c_str());
-    // Without options, one IPv4 address, as 1.6.3 gives callers that ask nothing.
-    int family = options.empty() ? AF_INET : AF_UNSPEC;
-    bool list = false;
-    size_t pos = 0;
-    while (pos < options.size()) {
-        size_t end = options.find(' ', pos);
-        if (end == std::string::npos)
-            end = options.size();
-        std::string opt = options.substr(pos, end - pos);
-        pos = end + 1;
-        if (opt.empty())
-            continue;
-        std::string opt_name = opt.substr(0, opt.find('='));
-        trace("Opt %s", opt_name.c_str());
-        if (opt_name.find(',') != std::string::npos) {
-            error("Option name '%s' contains a comma", opt_name.c_str());
-            return request_status::bad_request;
-        }
-        if (opt_name == "ipv4")
-            family = AF_INET;
-        else if (opt_name == "ipv6")
-            family = AF_INET6;
-        else if (opt_name == "list")
-            list = true;
-    }
+    host_options opts;
+    if (!parse_host_options(options, opts))
+        return request_status::bad_request;
+    int family = opts.family;
+    bool list = opts.list;
 
     std::vector<std::string> addresses;
     int rc = resolve_addresses(name.c_str(), family, "", addresses);

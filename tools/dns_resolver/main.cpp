@@ -6,15 +6,17 @@
 #include <errno.h>
 #include <getopt.h>
 #include <keyutils.h>
+#include <keyutils/kernel_format.hpp>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
-#include <algorithm>
 #include <string>
 
 namespace dns_resolver {
+
+namespace kf = keyutils::kernel_format;
 
 namespace {
 
@@ -150,17 +152,18 @@ int serve(const request &req, const config &cfg)
     verbose("Callout info: '%s'", req.callout.c_str());
 
     const std::string &desc = req.description;
-    size_t type_end = desc.find(';');
-    if (type_end == std::string::npos || std::count(desc.begin(), desc.end(), ';') < 4) {
+    kf::description_fields fields{};
+    if (!kf::split_description(desc.data(), desc.size(), &fields)) {
         error("Badly formatted key description '%s'", desc.c_str());
         return refuse(req);
     }
-    if (desc.compare(0, type_end, "dns_resolver") != 0) {
-        error("Key type is not supported: '%.*s'", static_cast<int>(type_end), desc.c_str());
+    if (!kf::equals(fields.type, "dns_resolver")) {
+        error("Key type is not supported: '%.*s'", static_cast<int>(fields.type.size),
+              fields.type.data);
         return refuse(req);
     }
-    // The name is what follows the last ';' (kernel names hold none).
-    std::string name = desc.substr(desc.rfind(';') + 1);
+    // Everything after the fourth ';', which may hold ';' itself.
+    std::string name(fields.text.data, fields.text.size);
 
     lookup_result found;
     size_t colon = name.find(':');
@@ -188,9 +191,15 @@ int serve(const request &req, const config &cfg)
     return instantiate(req, cfg, found);
 }
 
-} // namespace
+// What the command line asks for.
+struct command_line {
+    const char *config_file = nullptr;
+    bool dump_config = false;
+};
 
-int main(int argc, char **argv)
+// Parses the options (exits for --version and for a malformed command line)
+// and leaves optind at the first operand.
+command_line parse_options(int argc, char **argv)
 {
     static const option long_options[] = {
         {"config", required_argument, nullptr, 'c'},
@@ -206,19 +215,18 @@ int main(int argc, char **argv)
     }
     openlog(program_name, 0, LOG_DAEMON);
 
-    const char *config_file = nullptr;
-    bool dump_config = false;
+    command_line cl;
     int opt;
     while ((opt = getopt_long(argc, argv, "c:vDV", long_options, nullptr)) != -1) {
         switch (opt) {
         case 'c':
-            config_file = optarg;
+            cl.config_file = optarg;
             break;
         case 'D':
             logging.debug_mode = true;
             break;
         case 'd':
-            dump_config = true;
+            cl.dump_config = true;
             break;
         case 'v':
             logging.verbosity++;
@@ -226,18 +234,25 @@ int main(int argc, char **argv)
         case 'V':
             printf("version: %s from %s (%s)\n", program_version, keyutils_version_string,
                    keyutils_build_string);
-            return 0;
+            exit(0);
         default:
             usage();
         }
     }
-
-    config cfg;
-    if (!dump_config && argc - optind != (logging.debug_mode ? 2 : 1))
+    if (!cl.dump_config && argc - optind != (logging.debug_mode ? 2 : 1))
         usage();
-    if (!read_config(config_file, cfg))
+    return cl;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    command_line cl = parse_options(argc, argv);
+    config cfg;
+    if (!read_config(cl.config_file, cfg))
         return 1;
-    if (dump_config) {
+    if (cl.dump_config) {
         printf("default_ttl = %u\n", cfg.default_ttl);
         printf("negative_ttl = %u\n", cfg.negative_ttl);
         printf("temporary_failure_ttl = %u\n", cfg.temporary_failure_ttl);

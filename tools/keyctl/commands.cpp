@@ -1,5 +1,6 @@
 // Commands that create, change and remove keys, sessions and capabilities.
 #include "keyctl.hpp"
+#include "args.hpp"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -60,7 +61,6 @@ int cmd_padd(int argc, char **argv)
     if (key < 0)
         fail("add_key");
     print_id(key);
-    free(data.data);
     return 0;
 }
 
@@ -94,9 +94,7 @@ int cmd_prequest2(int argc, char **argv)
         usage();
     size_t len;
     char *info = read_stdin(&len);
-    int status = request(argv[1], argv[2], info, argc == 4 ? argv[3] : nullptr);
-    free(info);
-    return status;
+    return request(argv[1], argv[2], info, argc == 4 ? argv[3] : nullptr);
 }
 
 int cmd_update(int argc, char **argv)
@@ -118,11 +116,10 @@ int cmd_pupdate(int argc, char **argv)
     bool hex = take_flag(argc, argv, &i, "-x");
     if (argc - i != 1)
         usage();
-    payload data = payload_stdin(hex);
     key_serial_t key = parse_key(argv[i]);
+    payload data = payload_stdin(hex);
     if (keyctl_update(key, data.data, data.len) < 0)
         fail("keyctl_update");
-    free(data.data);
     return 0;
 }
 
@@ -212,7 +209,9 @@ int cmd_unlink(int argc, char **argv)
 int cmd_move(int argc, char **argv)
 {
     int i = 1;
-    bool force = take_flag(argc, argv, &i, "-f");
+    // Like 1.6.3, "-f" is an option only with three words after it:
+    // "move -f K R" takes "-f" for the key.
+    bool force = argc == 5 && take_flag(argc, argv, &i, "-f");
     if (argc - i != 3)
         usage();
     key_serial_t key = parse_key(argv[i]);
@@ -275,7 +274,7 @@ int cmd_setperm(int argc, char **argv)
     if (argc != 3)
         usage();
     key_serial_t key = parse_key(argv[1]);
-    key_perm_t perm = static_cast<key_perm_t>(parse_ulong(argv[2], 0, "permissions"));
+    key_perm_t perm = parse_permissions(argv[2]);
     if (keyctl_setperm(key, perm) < 0)
         fail("keyctl_setperm");
     return 0;
@@ -329,8 +328,8 @@ int cmd_instantiate(int argc, char **argv)
     if (argc - i != 3)
         usage();
     key_serial_t key = parse_key(argv[i]);
-    payload data = payload_arg(argv[i + 1], hex);
     key_serial_t keyring = parse_key(argv[i + 2]);
+    payload data = payload_arg(argv[i + 1], hex);
     if (keyctl_instantiate(key, data.data, data.len, keyring) < 0)
         fail("keyctl_instantiate");
     return 0;
@@ -347,7 +346,6 @@ int cmd_pinstantiate(int argc, char **argv)
     payload data = payload_stdin(hex);
     if (keyctl_instantiate(key, data.data, data.len, keyring) < 0)
         fail("keyctl_instantiate");
-    free(data.data);
     return 0;
 }
 
@@ -370,13 +368,7 @@ int cmd_reject(int argc, char **argv)
     key_serial_t key = parse_key(argv[1]);
     unsigned timeout = parse_timeout(argv[2]);
     unsigned error;
-    if (strcmp(argv[3], "rejected") == 0)
-        error = EKEYREJECTED;
-    else if (strcmp(argv[3], "expired") == 0)
-        error = EKEYEXPIRED;
-    else if (strcmp(argv[3], "revoked") == 0)
-        error = EKEYREVOKED;
-    else
+    if (!tools::reject_error_by_name(argv[3], &error))
         error = static_cast<unsigned>(parse_ulong(argv[3], 10, "error"));
     key_serial_t keyring = parse_key(argv[4]);
     if (keyctl_reject(key, timeout, error, keyring) < 0)
@@ -573,14 +565,6 @@ int cmd_reap(int argc, char **argv)
 
 // ---------------------------------------------------------------------------
 
-namespace {
-
-struct capability {
-    const char *name;
-    unsigned byte;
-    unsigned char mask;
-};
-
 const capability capabilities[] = {
     {"capabilities", 0, KEYCTL_CAPS0_CAPABILITIES},
     {"persistent_keyrings", 0, KEYCTL_CAPS0_PERSISTENT_KEYRINGS},
@@ -594,8 +578,17 @@ const capability capabilities[] = {
     {"ns_key_tag", 1, KEYCTL_CAPS1_NS_KEY_TAG},
     {"notify", 1, KEYCTL_CAPS1_NOTIFICATIONS},
 };
+const size_t capability_count = sizeof capabilities / sizeof capabilities[0];
 
-} // namespace
+void json_capabilities(const unsigned char *caps)
+{
+    putchar('{');
+    for (size_t i = 0; i < capability_count; i++) {
+        const capability &c = capabilities[i];
+        printf("%s\"%s\":%s", i ? "," : "", c.name, (caps[c.byte] & c.mask) ? "true" : "false");
+    }
+    putchar('}');
+}
 
 int cmd_supports(int argc, char **argv)
 {
@@ -615,13 +608,9 @@ int cmd_supports(int argc, char **argv)
         if (json_output) {
             fputs("{\"raw\":\"", stdout);
             hex_string(stdout, caps, len);
-            fputs("\",\"capabilities\":{", stdout);
-            bool first = true;
-            for (const capability &c : capabilities) {
-                printf("%s\"%s\":%s", first ? "" : ",", c.name, has(c) ? "true" : "false");
-                first = false;
-            }
-            fputs("}}\n", stdout);
+            fputs("\",\"capabilities\":", stdout);
+            json_capabilities(caps);
+            fputs("}\n", stdout);
         } else if (raw) {
             hex_string(stdout, caps, len);
             putchar('\n');

@@ -3,8 +3,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "args.hpp"
 
 namespace keyctl_tool {
 
@@ -16,7 +19,9 @@ void print_result(const void *data, size_t len)
     hex_dump(stdout, static_cast<const unsigned char *>(data), len);
 }
 
-int dh_kdf(char **argv, const payload *other)
+// 1.6.3's order, which decides the error a bad command line gets: the keys,
+// the length, the buffer, and only then the other info on stdin.
+int dh_kdf(char **argv, bool other_info, bool hex)
 {
     key_serial_t priv = parse_key(argv[0]);
     key_serial_t prime = parse_key(argv[1]);
@@ -27,15 +32,21 @@ int dh_kdf(char **argv, const payload *other)
         int e = errno;
         die(1, "dh_compute: cannot convert generated length value: %s\n", strerror(e));
     }
-    char *buf = static_cast<char *>(malloc(len ? len : 1));
-    if (!buf)
-        fail("malloc");
-    long n = keyctl_dh_compute_kdf(priv, prime, base, argv[4], other ? other->data : nullptr,
-                                   other ? other->len : 0, buf, len);
+    // Over PTRDIFF_MAX (a negative length, say) glibc's malloc fails with
+    // ENOMEM without trying: say so without asking, so that no allocator
+    // (ASan's warns) sees the request.
+    char *buf = len > PTRDIFF_MAX ? nullptr : static_cast<char *>(hold(malloc(len ? len : 1)));
+    if (len > PTRDIFF_MAX)
+        errno = ENOMEM;
+    if (!buf) {
+        int e = errno;
+        die(1, "dh_compute: cannot allocate memory: %s\n", strerror(e));
+    }
+    payload other = other_info ? payload_stdin(hex) : payload{nullptr, 0};
+    long n = keyctl_dh_compute_kdf(priv, prime, base, argv[4], other.data, other.len, buf, len);
     if (n < 0)
         fail("keyctl_dh_compute_kdf");
     print_result(buf, static_cast<size_t>(n));
-    free(buf);
     return 0;
 }
 
@@ -51,24 +62,18 @@ pkey_args parse_pkey(int argc, char **argv, int fixed)
     if (argc < fixed)
         usage();
     pkey_args a;
+    // 1.6.3 checks the options before the key and the password.
+    tools::options_status options =
+        tools::join_key_val_options(argv + fixed, argc - fixed, &a.info);
+    if (options == tools::options_status::not_key_val)
+        die(2, "Option not in key=val form\n");
+    if (options == tools::options_status::ok)
+        hold(a.info);
     a.key = parse_key(argv[1]);
     if (strcmp(argv[2], "0") != 0)
         die(2, "Password passing is not yet supported\n");
-    size_t total = 1;
-    for (int i = fixed; i < argc; i++) {
-        if (!strchr(argv[i], '='))
-            die(2, "Option not in key=val form\n");
-        total += strlen(argv[i]) + 1;
-    }
-    a.info = static_cast<char *>(malloc(total));
-    if (!a.info)
+    if (options == tools::options_status::no_memory)
         fail("malloc");
-    a.info[0] = '\0';
-    for (int i = fixed; i < argc; i++) {
-        if (i > fixed)
-            strcat(a.info, " ");
-        strcat(a.info, argv[i]);
-    }
     return a;
 }
 
@@ -86,7 +91,7 @@ int pkey_transform(int argc, char **argv, pkey_op op)
     size_t out_cap = op == pkey_op::encrypt   ? q.max_enc_size
                      : op == pkey_op::decrypt ? q.max_dec_size
                                               : q.max_sig_size;
-    char *out = static_cast<char *>(malloc(out_cap ? out_cap : 1));
+    char *out = static_cast<char *>(hold(malloc(out_cap ? out_cap : 1)));
     if (!out)
         fail("malloc");
     long n;
@@ -109,9 +114,6 @@ int pkey_transform(int argc, char **argv, pkey_op op)
         fail(what);
     if (fwrite(out, 1, static_cast<size_t>(n), stdout) != static_cast<size_t>(n))
         fail("write");
-    free(out);
-    free(in);
-    free(a.info);
     return 0;
 }
 
@@ -137,7 +139,7 @@ int cmd_dh_compute_kdf(int argc, char **argv)
 {
     if (argc != 6)
         usage();
-    return dh_kdf(argv + 1, nullptr);
+    return dh_kdf(argv + 1, false, false);
 }
 
 int cmd_dh_compute_kdf_oi(int argc, char **argv)
@@ -148,10 +150,7 @@ int cmd_dh_compute_kdf_oi(int argc, char **argv)
         i++;
     if (argc - i != 5)
         usage();
-    payload other = payload_stdin(hex);
-    int status = dh_kdf(argv + i, &other);
-    free(other.data);
-    return status;
+    return dh_kdf(argv + i, true, hex);
 }
 
 int cmd_pkey_query(int argc, char **argv)
@@ -169,7 +168,6 @@ int cmd_pkey_query(int argc, char **argv)
     printf("decrypt=%c\n", (q.supported_ops & KEYCTL_SUPPORTS_DECRYPT) ? 'y' : 'n');
     printf("sign=%c\n", (q.supported_ops & KEYCTL_SUPPORTS_SIGN) ? 'y' : 'n');
     printf("verify=%c\n", (q.supported_ops & KEYCTL_SUPPORTS_VERIFY) ? 'y' : 'n');
-    free(a.info);
     return 0;
 }
 
@@ -196,9 +194,6 @@ int cmd_pkey_verify(int argc, char **argv)
     char *sig = read_file(argv[4], &sig_len);
     if (keyctl_pkey_verify(a.key, a.info, data, data_len, sig, sig_len) < 0)
         fail("keyctl_pkey_verify");
-    free(data);
-    free(sig);
-    free(a.info);
     return 0;
 }
 

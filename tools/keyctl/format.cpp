@@ -1,6 +1,8 @@
 // Key descriptions, permission strings, hex dumps and JSON output.
 #include "keyctl.hpp"
 
+#include <keyutils/kernel_format.hpp>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -9,25 +11,20 @@
 
 namespace keyctl_tool {
 
+namespace kf = keyutils::kernel_format;
+
 bool parse_description(char *raw, description *out)
 {
-    // The four fixed fields come first; the description is the rest, so a
-    // ';' inside it is kept.
-    char *field[4];
-    char *p = raw;
-    for (int i = 0; i < 4; i++) {
-        char *semi = strchr(p, ';');
-        if (!semi)
-            return false;
-        *semi = '\0';
-        field[i] = p;
-        p = semi + 1;
-    }
-    out->type = field[0];
-    out->uid = static_cast<int>(strtol(field[1], nullptr, 10));
-    out->gid = static_cast<int>(strtol(field[2], nullptr, 10));
-    out->perm = static_cast<unsigned>(strtoul(field[3], nullptr, 16));
-    out->text = p;
+    kf::description d{};
+    if (!kf::parse_description(raw, strlen(raw), &d))
+        return false;
+    // The type ends at the first ';': end it there so it prints as a string.
+    raw[d.type.size] = '\0';
+    out->type = raw;
+    out->text = d.text.data;
+    out->uid = static_cast<int>(d.uid);
+    out->gid = static_cast<int>(d.gid);
+    out->perm = d.perm;
     return true;
 }
 
@@ -59,49 +56,28 @@ void learn_identity()
     }
 }
 
-bool in_group(int gid)
-{
-    if (static_cast<gid_t>(gid) == self.gid)
-        return true;
-    for (int i = 0; i < self.ngroups; i++) {
-        if (self.groups[i] == static_cast<gid_t>(gid))
-            return true;
-    }
-    return false;
-}
-
-// "alswrv" with '-' for each missing right of one 6-bit class.
-void class_string(unsigned bits, char *out)
-{
-    const char letters[] = "alswrv";
-    for (int i = 0; i < 6; i++)
-        out[i] = (bits & (0x20u >> i)) ? letters[i] : '-';
-}
-
 } // namespace
 
 void effective_perm_string(unsigned perm, int uid, int gid, char out[9])
 {
     learn_identity();
-    unsigned rights = perm >> 24;
-    if (static_cast<uid_t>(uid) == self.uid)
-        rights |= perm >> 16;
-    else if (in_group(gid))
-        rights |= perm >> 8;
-    else
-        rights |= perm;
-    rights &= 0xff;
-    // Two positions for bits the kernel does not define yet, then alswrv.
-    out[0] = (rights & 0x80) ? '?' : '-';
-    out[1] = (rights & 0x40) ? '?' : '-';
-    class_string(rights, out + 2);
+    kf::caller me{self.uid, self.gid, self.groups, static_cast<size_t>(self.ngroups)};
+    // Possessor rights are shown whether or not the key is possessed, and
+    // the group class for every member, as 1.6.3's keyctl shows them.
+    unsigned rights = kf::granted_rights(perm, static_cast<uid_t>(uid), static_cast<gid_t>(gid),
+                                         me, true, kf::group_rule::keyctl_1_6_3);
+    // Two places for rights the kernel does not define, then alswrv.
+    out[0] = out[1] = '-';
+    kf::format_rights(rights, out + 2);
     out[8] = '\0';
 }
 
 void full_perm_string(unsigned perm, char out[25])
 {
+    const kf::perm_class order[] = {kf::perm_class::possessor, kf::perm_class::user,
+                                    kf::perm_class::group, kf::perm_class::other};
     for (int i = 0; i < 4; i++)
-        class_string((perm >> (24 - 8 * i)) & 0x3f, out + 6 * i);
+        kf::format_rights(kf::class_rights(perm, order[i]), out + 6 * i);
     out[24] = '\0';
 }
 
@@ -172,6 +148,18 @@ void json_string(const char *s)
     json_string_n(s, strlen(s));
 }
 
+namespace {
+
+// A /proc/keys column as a string, cut to fit as the columns always do.
+void copy_column(kf::span column, char *out, size_t size)
+{
+    size_t n = column.size < size - 1 ? column.size : size - 1;
+    memcpy(out, column.data, n);
+    out[n] = '\0';
+}
+
+} // namespace
+
 proc_keys::~proc_keys()
 {
     free(entries_);
@@ -181,17 +169,26 @@ void proc_keys::load()
 {
     loaded_ = true;
     FILE *f = fopen("/proc/keys", "re");
-    if (!f)
+    if (!f) {
+        open_error_ = errno;
         return;
+    }
     size_t cap = 0;
     char *line = nullptr;
     size_t line_cap = 0;
-    while (getline(&line, &line_cap, f) > 0) {
-        unsigned id;
-        entry e;
-        if (sscanf(line, "%x %7s %*d %15s", &id, e.info.flags, e.info.expiry) != 3)
+    ssize_t len;
+    while ((len = getline(&line, &line_cap, f)) > 0) {
+        bytes_ += static_cast<size_t>(len);
+        kf::proc_key k{};
+        if (!kf::parse_proc_keys_line(line, static_cast<size_t>(len), &k))
             continue;
-        e.id = static_cast<key_serial_t>(id);
+        entry e;
+        e.id = static_cast<key_serial_t>(k.serial);
+        copy_column(k.flags, e.info.flags, sizeof e.info.flags);
+        copy_column(k.expiry, e.info.expiry, sizeof e.info.expiry);
+        e.info.uid = k.uid;
+        e.info.in_quota = kf::proc_key_has(k, kf::proc_flag::in_quota);
+        e.info.awaits_gc = kf::proc_key_awaits_gc(k);
         if (count_ == cap) {
             size_t bigger = cap ? cap * 2 : 256;
             entry *n = static_cast<entry *>(realloc(entries_, bigger * sizeof(entry)));
@@ -217,6 +214,28 @@ bool proc_keys::find(key_serial_t id, proc_key_info *out)
         }
     }
     return false;
+}
+
+const proc_keys::entry *proc_keys::entries(size_t *count)
+{
+    if (!loaded_)
+        load();
+    *count = count_;
+    return entries_;
+}
+
+int proc_keys::open_error()
+{
+    if (!loaded_)
+        load();
+    return open_error_;
+}
+
+size_t proc_keys::bytes_read()
+{
+    if (!loaded_)
+        load();
+    return bytes_;
 }
 
 void json_key(key_serial_t id, char *raw, int error, proc_keys *proc, bool close)

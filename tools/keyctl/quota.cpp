@@ -7,8 +7,6 @@
 
 namespace keyctl_tool {
 
-namespace {
-
 long read_number(const char *path)
 {
     FILE *f = fopen(path, "re");
@@ -20,6 +18,8 @@ long read_number(const char *path)
     fclose(f);
     return value;
 }
+
+namespace {
 
 // Whether this process's uid 0 is the initial namespace's root: only that
 // uid gets the root_max* limits.

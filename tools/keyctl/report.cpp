@@ -3,29 +3,62 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
+
+#include "log.hpp"
 
 namespace keyctl_tool {
 
-void die(int status, const char *fmt, ...)
+namespace {
+
+// Messages carry their own newline, as 1.6.3's do.  The stream is looked up
+// at each message: batch mode puts its own in place of stderr.
+tools::log_sink to_stderr()
+{
+    return {stderr, "", false, false};
+}
+
+} // namespace
+
+void begin_error_message()
 {
     fflush(stdout);
+}
+
+void die(int status, const char *fmt, ...)
+{
+    begin_error_message();
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    tools::log_vmessage(to_stderr(), LOG_ERR, fmt, ap);
     va_end(ap);
-    exit(status);
+    end_command(status);
 }
 
 void fail(const char *what)
 {
     int error = errno;
-    fflush(stdout);
-    fprintf(stderr, "%s: %s\n", what, strerror(error));
+    begin_error_message();
+    // As perror(3) does, an empty name (an empty file argument) gets no ": ".
+    if (*what)
+        tools::log_message(to_stderr(), LOG_ERR, "%s: %s\n", what, strerror(error));
+    else
+        tools::log_message(to_stderr(), LOG_ERR, "%s\n", strerror(error));
     print_hints(error);
-    exit(1);
+    end_command(1);
+}
+
+bool keyrings_blocked(int *error)
+{
+    // Only when even the most harmless call fails is the whole facility
+    // blocked; otherwise EPERM is an ordinary refusal.
+    int saved = errno;
+    long r = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
+    *error = r < 0 ? errno : 0;
+    errno = saved;
+    return *error == EPERM || *error == ENOSYS;
 }
 
 void print_hints(int error)
@@ -56,13 +89,8 @@ void print_hints(int error)
     }
     case EPERM:
     case ENOSYS: {
-        // Only when even the most harmless call fails is the whole facility
-        // blocked; otherwise EPERM is an ordinary refusal.
-        int saved = errno;
-        long r = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
-        bool blocked = r < 0 && (errno == EPERM || errno == ENOSYS);
-        errno = saved;
-        if (blocked) {
+        int blocked_with;
+        if (keyrings_blocked(&blocked_with)) {
             fputs("hint: every keyring system call fails here: keyrings look blocked in this\n"
                   "hint: environment (a seccomp filter, such as Docker's default profile, or\n"
                   "hint: a kernel without CONFIG_KEYS).\n",

@@ -66,9 +66,13 @@ int cmd_test(int argc, char **argv)
 {
     if (argc < 2)
         test_usage();
-    if (strcmp(argv[1], "limits") == 0 && argc == 2)
+    bool limits = strcmp(argv[1], "limits") == 0, limits2 = strcmp(argv[1], "limits2") == 0;
+    // A known test with extra words gets the usage text, as in 1.6.3.
+    if ((limits || limits2) && argc != 2)
+        test_usage();
+    if (limits)
         return test_limits();
-    if (strcmp(argv[1], "limits2") == 0 && argc == 2)
+    if (limits2)
         return test_limits2();
     die(2, "Unknown test command\n");
 }

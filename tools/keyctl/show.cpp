@@ -3,7 +3,9 @@
 //
 // show walks the tree with one KEYCTL_DESCRIBE per key (into a buffer that
 // fits any ordinary description) and one KEYCTL_READ per keyring (into a
-// buffer kept per depth and grown only when a keyring outgrows it).
+// buffer kept per depth and grown only when a keyring outgrows it).  The
+// buffers outlive the command, for the next one of a batch: a command that
+// fails frees nothing (end_command).
 #include "keyctl.hpp"
 
 #include <errno.h>
@@ -39,6 +41,10 @@ struct id_list {
     size_t cap = 0; // bytes
 };
 
+constexpr int max_depth = 64;
+// One buffer per depth of show's walk; list and rlist use the first.
+id_list keyring_buffers[max_depth];
+
 // Reads keyring `id` into `list` with one call when it fits; returns the
 // number of bytes of contents or -1 with errno set.
 long read_keyring(key_serial_t id, id_list *list)
@@ -66,11 +72,6 @@ long read_keyring(key_serial_t id, id_list *list)
 class tree_printer {
 public:
     explicit tree_printer(bool hex) : hex_(hex) {}
-    ~tree_printer()
-    {
-        for (id_list &l : levels_)
-            free(l.ids);
-    }
     tree_printer(const tree_printer &) = delete;
     tree_printer &operator=(const tree_printer &) = delete;
 
@@ -107,7 +108,7 @@ public:
         if (depth + 1 >= max_depth)
             return;
 
-        id_list &list = levels_[depth];
+        id_list &list = keyring_buffers[depth];
         long len = read_keyring(id, &list);
         if (len < 0)
             fail("keyctl_read_alloc");
@@ -127,7 +128,7 @@ public:
         json_key(id, raw, error, proc, false);
         free(heap);
         if (keyring && depth + 1 < max_depth) {
-            id_list &list = levels_[depth];
+            id_list &list = keyring_buffers[depth];
             long len = read_keyring(id, &list);
             if (len < 0) {
                 int e = errno;
@@ -148,10 +149,8 @@ public:
     }
 
 private:
-    static constexpr int max_depth = 64;
     bool hex_;
     bool more_[max_depth] = {};
-    id_list levels_[max_depth];
     char desc_[describe_buffer_size];
 };
 
@@ -200,12 +199,13 @@ int cmd_show(int argc, char **argv)
 }
 
 // list and rlist: the members of the keyring named by their one argument.
-static size_t keyring_argument(int argc, char **argv, key_serial_t *keyring, id_list *list)
+static size_t keyring_argument(int argc, char **argv, key_serial_t *keyring, id_list **list)
 {
     if (argc != 2)
         usage();
     *keyring = parse_key(argv[1]);
-    long len = read_keyring(*keyring, list);
+    *list = &keyring_buffers[0];
+    long len = read_keyring(*keyring, *list);
     if (len < 0)
         fail("keyctl_read_alloc");
     return static_cast<size_t>(len) / sizeof(key_serial_t);
@@ -221,7 +221,7 @@ static void json_keyring_open(key_serial_t keyring)
 int cmd_list(int argc, char **argv)
 {
     key_serial_t keyring;
-    id_list list;
+    id_list *list;
     size_t n = keyring_argument(argc, argv, &keyring, &list);
 
     proc_keys proc;
@@ -235,7 +235,7 @@ int cmd_list(int argc, char **argv)
 
     static char buf[describe_buffer_size];
     for (size_t i = 0; i < n; i++) {
-        key_serial_t id = list.ids[i];
+        key_serial_t id = list->ids[i];
         char *heap;
         char *raw = describe_into(id, buf, sizeof buf, &heap);
         if (json_output) {
@@ -256,26 +256,24 @@ int cmd_list(int argc, char **argv)
     }
     if (json_output)
         fputs("]}\n", stdout);
-    free(list.ids);
     return 0;
 }
 
 int cmd_rlist(int argc, char **argv)
 {
     key_serial_t keyring;
-    id_list list;
+    id_list *list;
     size_t n = keyring_argument(argc, argv, &keyring, &list);
     if (json_output) {
         json_keyring_open(keyring);
         for (size_t i = 0; i < n; i++)
-            printf(i ? ",%d" : "%d", list.ids[i]);
+            printf(i ? ",%d" : "%d", list->ids[i]);
         fputs("]}\n", stdout);
     } else {
         for (size_t i = 0; i < n; i++)
-            printf(i ? " %d" : "%d", list.ids[i]);
+            printf(i ? " %d" : "%d", list->ids[i]);
         putchar('\n');
     }
-    free(list.ids);
     return 0;
 }
 
@@ -358,7 +356,7 @@ payload_read read_payload(int argc, char **argv)
     long n = keyctl_read_alloc(key, &buf);
     if (n < 0)
         fail("keyctl_read_alloc");
-    return {key, static_cast<unsigned char *>(buf), static_cast<size_t>(n)};
+    return {key, static_cast<unsigned char *>(hold(buf)), static_cast<size_t>(n)};
 }
 
 void payload_json(const payload_read &p, bool with_text)
@@ -391,7 +389,6 @@ int cmd_read(int argc, char **argv)
         printf("%zu bytes of data in key:\n", p.len);
         hex_dump(stdout, p.data, p.len);
     }
-    free(p.data);
     return 0;
 }
 
@@ -400,7 +397,6 @@ int cmd_pipe(int argc, char **argv)
     payload_read p = read_payload(argc, argv);
     if (p.len && fwrite(p.data, 1, p.len, stdout) != p.len)
         fail("write");
-    free(p.data);
     return 0;
 }
 
@@ -417,7 +413,6 @@ int cmd_print(int argc, char **argv)
         hex_string(stdout, p.data, p.len);
         putchar('\n');
     }
-    free(p.data);
     return 0;
 }
 

@@ -2,6 +2,8 @@
 // watch_rm, watch_session, watch_sync.
 #include "keyctl.hpp"
 
+#include <keyutils/kernel_format.hpp>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +16,8 @@
 
 namespace keyctl_tool {
 
+namespace kf = keyutils::kernel_format;
+
 namespace {
 
 // The kernel's watch_queue interface (linux/watch_queue.h, which clashes with
@@ -21,25 +25,6 @@ namespace {
 constexpr int notification_pipe = O_EXCL;
 constexpr unsigned long set_queue_size = _IO('W', 0x60);
 constexpr unsigned long set_queue_filter = _IO('W', 0x61);
-constexpr unsigned type_meta = 0, type_key = 1;
-constexpr unsigned meta_removal = 0, meta_loss = 1;
-constexpr unsigned key_linked = 2, key_unlinked = 3;
-constexpr unsigned info_length = 0x7f;
-
-struct notification {
-    uint32_t type : 24;
-    uint32_t subtype : 8;
-    uint32_t info;
-};
-struct key_notification {
-    notification watch;
-    uint32_t key_id;
-    uint32_t aux;
-};
-struct removal_notification {
-    notification watch;
-    uint64_t id;
-};
 struct queue_filter {
     uint32_t nr_filters;
     uint32_t reserved;
@@ -59,8 +44,7 @@ constexpr unsigned long pipe_ioc_sync = _IO('W', 0x62);
 const char filter_letters[] = "iplncrvs";
 const char *const event_names[] = {"inst", "upd", "link", "unlk", "clr", "rev", "inv", "attr"};
 
-// Parses "-f<filters>" (the letters may also be the next argument), as
-// getopt would; returns the subtype mask.
+// Parses the letters of "-f<filters>"; returns the subtype mask.
 unsigned parse_filters(const char *letters)
 {
     unsigned mask = 0;
@@ -73,21 +57,33 @@ unsigned parse_filters(const char *letters)
     return mask;
 }
 
+// fail(), with the queue's descriptors closed first: in batch mode the
+// process goes on.
+[[noreturn]] void close_and_fail(int fd, int other, const char *what)
+{
+    int error = errno;
+    close(fd);
+    if (other >= 0)
+        close(other);
+    errno = error;
+    fail(what);
+}
+
 int open_queue(unsigned subtypes)
 {
     int fds[2];
     if (pipe2(fds, notification_pipe | O_NONBLOCK) < 0)
         fail("pipe2");
     if (ioctl(fds[0], set_queue_size, 256) < 0)
-        fail("ioctl(IOC_WATCH_QUEUE_SET_SIZE)");
+        close_and_fail(fds[0], fds[1], "ioctl(IOC_WATCH_QUEUE_SET_SIZE)");
 
     queue_filter f;
     memset(&f, 0, sizeof f);
     f.nr_filters = 1;
-    f.filter.type = type_key;
+    f.filter.type = kf::watch::type_key_notify;
     f.filter.subtype_filter[0] = subtypes;
     if (ioctl(fds[0], set_queue_filter, &f) < 0)
-        fail("ioctl(IOC_WATCH_QUEUE_SET_FILTER)");
+        close_and_fail(fds[0], fds[1], "ioctl(IOC_WATCH_QUEUE_SET_FILTER)");
     close(fds[1]);
     return fds[0];
 }
@@ -101,30 +97,24 @@ bool drain(int fd, FILE *events, FILE *removals)
     if (n < 0)
         return errno == EAGAIN || errno == EINTR;
     bool alive = true;
-    for (ssize_t off = 0; off + static_cast<ssize_t>(sizeof(notification)) <= n;) {
-        const notification *w = reinterpret_cast<const notification *>(buf + off);
-        size_t len = (w->info & info_length) * sizeof(uint64_t);
-        if (len == 0 || off + static_cast<ssize_t>(len) > n)
-            break;
-        if (w->type == type_key && len >= sizeof(key_notification)) {
-            const key_notification *k = reinterpret_cast<const key_notification *>(w);
-            const char *name = w->subtype < 8 ? event_names[w->subtype] : "?";
-            if (w->subtype == key_linked || w->subtype == key_unlinked)
-                fprintf(events, "%u %s %u\n", k->key_id, name, k->aux);
+    size_t off = 0;
+    kf::watch_record r{};
+    while (kf::next_watch_record(buf, static_cast<size_t>(n), &off, &r) == kf::watch_status::record) {
+        if (r.has_key) {
+            const char *name = r.subtype < 8 ? event_names[r.subtype] : "?";
+            if (r.subtype == kf::watch::key_linked || r.subtype == kf::watch::key_unlinked)
+                fprintf(events, "%u %s %u\n", r.key_id, name, r.aux);
             else
-                fprintf(events, "%u %s\n", k->key_id, name);
-        } else if (w->type == type_meta && w->subtype == meta_removal) {
-            if (len >= sizeof(removal_notification)) {
-                const removal_notification *r = reinterpret_cast<const removal_notification *>(w);
-                fprintf(removals, "%llu gc\n", static_cast<unsigned long long>(r->id));
-            } else {
+                fprintf(events, "%u %s\n", r.key_id, name);
+        } else if (r.type == kf::watch::type_meta && r.subtype == kf::watch::meta_removal) {
+            if (r.has_object_id)
+                fprintf(removals, "%llu gc\n", static_cast<unsigned long long>(r.object_id));
+            else
                 fputs("gc\n", removals);
-            }
             alive = false;
-        } else if (w->type == type_meta && w->subtype == meta_loss) {
+        } else if (r.type == kf::watch::type_meta && r.subtype == kf::watch::meta_loss) {
             fputs("-- notifications lost --\n", events);
         }
-        off += static_cast<ssize_t>(len);
     }
     fflush(events);
     fflush(removals);
@@ -136,26 +126,29 @@ bool drain(int fd, FILE *events, FILE *removals)
 int cmd_watch(int argc, char **argv)
 {
     unsigned subtypes = 0xff;
-    int i = 1;
-    if (i < argc && strncmp(argv[i], "-f", 2) == 0) {
-        const char *letters = argv[i][2] ? argv[i] + 2 : (i + 1 < argc ? argv[++i] : nullptr);
-        if (!letters)
-            usage();
-        subtypes = parse_filters(letters);
-        i++;
+    // 1.6.3 reads the options with getopt(3): its message for a bad option,
+    // options anywhere on the line, and "--".
+    optind = 0;
+    for (int opt; (opt = getopt(argc, argv, "f:")) != -1;) {
+        if (opt != 'f')
+            die(2, "Unknown option\n");
+        subtypes = parse_filters(optarg);
     }
+    int i = optind;
     if (argc - i != 1)
         usage();
     key_serial_t key = parse_key(argv[i]);
     int fd = open_queue(subtypes);
     if (keyctl_watch_key(key, fd, watch_id) < 0)
-        fail("keyctl_watch_key");
+        close_and_fail(fd, -1, "keyctl_watch_key");
     for (;;) {
         pollfd p{fd, POLLIN, 0};
         if (poll(&p, 1, -1) < 0 && errno != EINTR)
-            fail("poll");
-        if (!drain(fd, stdout, stdout))
+            close_and_fail(fd, -1, "poll");
+        if (!drain(fd, stdout, stdout)) {
+            close(fd);
             return 0;
+        }
     }
 }
 
@@ -180,45 +173,10 @@ int cmd_watch_rm(int argc, char **argv)
     return watch_change(argc, argv, -1);
 }
 
-int cmd_watch_session(int argc, char **argv)
+// Runs PROG with the queue as its fd TARGET_FD and copies the queue's
+// records to the two logs until PROG exits; returns its exit status.
+static int supervise(int fd, int target_fd, char **prog, FILE *events, FILE *removals)
 {
-    unsigned subtypes = 0xff;
-    const char *name = nullptr;
-    int i = 1;
-    while (i < argc && argv[i][0] == '-') {
-        if (strncmp(argv[i], "-f", 2) == 0) {
-            const char *letters = argv[i][2] ? argv[i] + 2 : (i + 1 < argc ? argv[++i] : nullptr);
-            if (!letters)
-                usage();
-            subtypes = parse_filters(letters);
-        } else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-            name = argv[++i];
-        } else {
-            usage();
-        }
-        i++;
-    }
-    if (argc - i < 4)
-        usage();
-    const char *notify_log = argv[i];
-    const char *gc_log = argv[i + 1];
-    int target_fd = atoi(argv[i + 2]);
-    char **prog = argv + i + 3;
-
-    int fd = open_queue(subtypes);
-    key_serial_t session = keyctl_join_session_keyring(name);
-    if (session < 0)
-        fail("keyctl_join_session_keyring");
-    if (keyctl_watch_key(session, fd, watch_id) < 0)
-        fail("keyctl_watch_key");
-
-    FILE *events = fopen(notify_log, "we");
-    if (!events)
-        fail(notify_log);
-    FILE *removals = fopen(gc_log, "we");
-    if (!removals)
-        fail(gc_log);
-
     fflush(stdout);
     pid_t child = fork();
     if (child < 0)
@@ -244,11 +202,53 @@ int cmd_watch_session(int argc, char **argv)
             break;
     }
     drain(fd, events, removals);
-    fclose(events);
-    fclose(removals);
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int cmd_watch_session(int argc, char **argv)
+{
+    unsigned subtypes = 0xff;
+    const char *name = nullptr;
+    // As in 1.6.3: getopt(3), stopping at the first word that is not an
+    // option, since the program's own arguments follow.
+    optind = 0;
+    for (int opt; (opt = getopt(argc, argv, "+f:n:")) != -1;) {
+        if (opt == 'f')
+            subtypes = parse_filters(optarg);
+        else if (opt == 'n')
+            name = optarg;
+        else
+            die(2, "Unknown option\n");
+    }
+    int i = optind;
+    if (argc - i < 4)
+        usage();
+    const char *notify_log = argv[i];
+    const char *gc_log = argv[i + 1];
+    int target_fd = atoi(argv[i + 2]);
+    if (target_fd < 3 || target_fd > 9)
+        die(2, "The target fd must be between 3 and 9\n");
+    char **prog = argv + i + 3;
+
+    int fd = open_queue(subtypes);
+    key_serial_t session = keyctl_join_session_keyring(name);
+    if (session < 0)
+        fail("keyctl_join_session_keyring");
+    if (keyctl_watch_key(session, fd, watch_id) < 0)
+        fail("keyctl_watch_key");
+
+    FILE *events = fopen(notify_log, "we");
+    if (!events)
+        fail(notify_log);
+    FILE *removals = fopen(gc_log, "we");
+    if (!removals)
+        fail(gc_log);
+    int rc = supervise(fd, target_fd, prog, events, removals);
+    fclose(events);
+    fclose(removals);
+    return rc;
 }
 
 int cmd_watch_sync(int argc, char **argv)
@@ -257,17 +257,17 @@ int cmd_watch_sync(int argc, char **argv)
         usage();
     int fd = atoi(argv[1]);
     if (ioctl(fd, pipe_ioc_sync, 0) < 0 && errno != ENOTTY) {
-        fflush(stdout);
+        begin_error_message();
         perror("ioctl(PIPE_IOC_SYNC)");
-        exit(1);
+        end_command(1);
     }
     // Without the ioctl, wait for the reader to empty the pipe.
     for (;;) {
         int queued;
         if (ioctl(fd, FIONREAD, &queued) < 0) {
-            fflush(stdout);
+            begin_error_message();
             perror("ioctl(FIONREAD)");
-            exit(1);
+            end_command(1);
         }
         if (queued == 0)
             return 0;

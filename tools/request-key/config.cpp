@@ -1,5 +1,6 @@
 // request-key.conf(5) parsing, matching and macro expansion.
 #include "config.hpp"
+#include "words.hpp"
 
 #include <cstdio>
 
@@ -7,10 +8,7 @@ namespace rkconf {
 
 namespace {
 
-bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
+using tools::is_space;
 
 // Lines the original skips without looking at them.
 bool is_ignored(const std::string &line)
@@ -35,16 +33,10 @@ std::vector<std::string> split_lines(const std::string &text)
 std::vector<std::string> split_words(const std::string &s)
 {
     std::vector<std::string> words;
-    size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && is_space(s[i]))
-            i++;
-        size_t start = i;
-        while (i < s.size() && !is_space(s[i]))
-            i++;
-        if (i > start)
-            words.push_back(s.substr(start, i - start));
-    }
+    size_t pos = 0;
+    tools::word w;
+    while (tools::next_word(s.data(), s.size(), &pos, &w))
+        words.push_back(s.substr(w.start, w.size));
     return words;
 }
 
@@ -55,6 +47,9 @@ enum class directive { none, ok, bad };
 // A "%timeout SECONDS" line: a whole number from 1 to 86400.
 directive parse_directive(const std::string &line, unsigned &seconds, std::string &error)
 {
+    // Every rule line comes here: most are told apart without splitting.
+    if (line.compare(0, sizeof timeout_keyword - 1, timeout_keyword) != 0)
+        return directive::none;
     std::vector<std::string> words = split_words(line);
     if (words.empty() || words[0] != timeout_keyword)
         return directive::none;
@@ -304,73 +299,93 @@ bool expand_argument(const std::string &arg, const macro_values &v, const keysub
     }
 }
 
+namespace {
+
+// Where lint() puts what it finds on one line.
+struct line_findings {
+    std::vector<finding> &found;
+    size_t number;
+    void warn(const std::string &m) { found.push_back({number, false, m}); }
+    void fail(const std::string &m) { found.push_back({number, true, m}); }
+};
+
+void lint_patterns(const rule &r, line_findings &f)
+{
+    if (r.patterns[col_op] != "create" && r.patterns[col_op] != "negate" &&
+        r.patterns[col_op] != "*")
+        f.warn("operation '" + r.patterns[col_op] +
+               "' is never looked up (only create, and negate after a handler fails)");
+    for (size_t col = 0; col < column_count; col++) {
+        const std::string &p = r.patterns[col];
+        size_t star = p.find('*');
+        if (star != std::string::npos && star != 0 && star != p.size() - 1)
+            f.warn("pattern '" + p + "' never matches: '*' works only first or last");
+        else if (star == 0 && p.find('*', 1) != std::string::npos)
+            f.warn("pattern '" + p + "': only the first '*' is a wildcard");
+    }
+}
+
+void lint_command(const rule &r, line_findings &f)
+{
+    command_line c = split_command(r.command);
+    if (c.program.empty()) {
+        f.fail("no program after '|'");
+        return;
+    }
+    if (c.program[0] != '/')
+        f.warn("program '" + c.program + "' is not an absolute path");
+    if (r.command.back() == '\\')
+        f.warn("a trailing backslash does not continue the line");
+    if (r.command.find_first_of("\"'") != std::string::npos)
+        f.warn("quotes are not interpreted: arguments are split at white space");
+    macro_values none;
+    for (const std::string &arg : c.args) {
+        std::string out, error;
+        if (!expand_argument(arg, none, nullptr, out, error))
+            f.fail("argument '" + arg + "': " + error);
+    }
+}
+
+void lint_line(const std::string &line, line_findings &f)
+{
+    if (line.find('\0') != std::string::npos) {
+        f.fail("contains a NUL byte");
+        return;
+    }
+    if (!line.empty() && is_space(line[0])) {
+        std::vector<std::string> words = split_words(line);
+        if (!words.empty() && words[0][0] != '#')
+            f.warn("starts with white space, so request-key ignores it "
+                   "(there are no continuation lines)");
+        return;
+    }
+    if (is_ignored(line))
+        return;
+    unsigned seconds = 0;
+    std::string error;
+    directive d = parse_directive(line, seconds, error);
+    if (d == directive::bad)
+        f.fail(error);
+    if (d != directive::none)
+        return;
+    rule r = parse_rule(f.number, line);
+    if (r.complete < column_count) {
+        f.fail(std::string("syntax error: no ") + column_names[r.complete]);
+        return;
+    }
+    lint_patterns(r, f);
+    lint_command(r, f);
+}
+
+} // namespace
+
 std::vector<finding> lint(const std::string &text)
 {
     std::vector<finding> found;
     std::vector<std::string> lines = split_lines(text);
     for (size_t n = 0; n < lines.size(); n++) {
-        const std::string &line = lines[n];
-        size_t number = n + 1;
-        auto warn = [&](const std::string &m) { found.push_back({number, false, m}); };
-        auto fail = [&](const std::string &m) { found.push_back({number, true, m}); };
-
-        if (line.find('\0') != std::string::npos) {
-            fail("contains a NUL byte");
-            continue;
-        }
-        if (!line.empty() && is_space(line[0])) {
-            std::vector<std::string> words = split_words(line);
-            if (!words.empty() && words[0][0] != '#')
-                warn("starts with white space, so request-key ignores it "
-                     "(there are no continuation lines)");
-            continue;
-        }
-        if (is_ignored(line))
-            continue;
-
-        unsigned seconds = 0;
-        std::string error;
-        directive d = parse_directive(line, seconds, error);
-        if (d == directive::bad)
-            fail(error);
-        if (d != directive::none)
-            continue;
-
-        rule r = parse_rule(number, line);
-        if (r.complete < column_count) {
-            fail(std::string("syntax error: no ") + column_names[r.complete]);
-            continue;
-        }
-        if (r.patterns[col_op] != "create" && r.patterns[col_op] != "negate" &&
-            r.patterns[col_op] != "*")
-            warn("operation '" + r.patterns[col_op] +
-                 "' is never looked up (only create, and negate after a handler fails)");
-        for (size_t col = 0; col < column_count; col++) {
-            const std::string &p = r.patterns[col];
-            size_t star = p.find('*');
-            if (star != std::string::npos && star != 0 && star != p.size() - 1)
-                warn("pattern '" + p + "' never matches: '*' works only first or last");
-            else if (star == 0 && p.find('*', 1) != std::string::npos)
-                warn("pattern '" + p + "': only the first '*' is a wildcard");
-        }
-
-        command_line c = split_command(r.command);
-        if (c.program.empty()) {
-            fail("no program after '|'");
-            continue;
-        }
-        if (c.program[0] != '/')
-            warn("program '" + c.program + "' is not an absolute path");
-        if (r.command.back() == '\\')
-            warn("a trailing backslash does not continue the line");
-        if (r.command.find_first_of("\"'") != std::string::npos)
-            warn("quotes are not interpreted: arguments are split at white space");
-        macro_values none;
-        for (const std::string &arg : c.args) {
-            std::string out;
-            if (!expand_argument(arg, none, nullptr, out, error))
-                fail("argument '" + arg + "': " + error);
-        }
+        line_findings f{found, n + 1};
+        lint_line(lines[n], f);
     }
     return found;
 }

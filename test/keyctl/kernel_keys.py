@@ -1,0 +1,68 @@
+"""The keyring system calls the Python test and benchmark scripts make
+themselves, through ctypes, without any keyutils library.  The system call
+numbers are this interpreter's: meson asks the build machine's
+<sys/syscall.h> and passes them as KEYUTILS_PY_SYS_KEYCTL and
+KEYUTILS_PY_SYS_ADD_KEY (they differ between architectures, and in a cross
+build the scripts run on the build machine), never literals.
+"""
+import ctypes
+import os
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+SYS_keyctl = int(os.environ["KEYUTILS_PY_SYS_KEYCTL"])
+SYS_add_key = int(os.environ.get("KEYUTILS_PY_SYS_ADD_KEY", "-1"))
+
+GET_KEYRING_ID, JOIN_SESSION, DESCRIBE, CLEAR, UNLINK, READ = 0, 1, 6, 7, 9, 11
+SESSION = -3
+
+
+def _arg(a):
+    return a if a is None or isinstance(a, (bytes, ctypes.Array)) else ctypes.c_long(a)
+
+
+def keyctl(op, *args):
+    """keyctl(2); -1 with ctypes.get_errno() set on failure."""
+    return libc.syscall(ctypes.c_long(SYS_keyctl), ctypes.c_long(op), *[_arg(a) for a in args])
+
+
+def add_key(key_type, description, payload, keyring):
+    """add_key(2) of a bytes payload; the new key's ID, or -1."""
+    return libc.syscall(ctypes.c_long(SYS_add_key), key_type, description, payload,
+                        ctypes.c_long(len(payload)), ctypes.c_long(keyring))
+
+
+def join_session(clear_old=False):
+    """Joins a fresh anonymous session keyring, which the programs started
+    afterwards inherit; with clear_old, the previous one is emptied first
+    (its keys go back to the quota at once).  A failure (a wrong system call
+    number, say) raises OSError: tests must not share the caller's session."""
+    if clear_old:
+        keyctl(CLEAR, SESSION)
+    if keyctl(JOIN_SESSION, None) < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "join session keyring (syscall %d): %s" % (SYS_keyctl, os.strerror(err)))
+
+
+def read(key, size):
+    """Up to `size` bytes of the key's payload, or None."""
+    buf = ctypes.create_string_buffer(size)
+    n = keyctl(READ, key, buf, size)
+    return buf.raw[:n] if n >= 0 else None
+
+
+def read_all(key):
+    """The whole payload (its size asked first), or None."""
+    n = keyctl(READ, key, None, 0)
+    if n < 0:
+        return None
+    buf = ctypes.create_string_buffer(n + 1)
+    n = keyctl(READ, key, buf, n + 1)
+    return buf.raw[:n] if n >= 0 else None
+
+
+def describe(key, size=8192):
+    """The kernel's "type;uid;gid;perm;description" text, or None."""
+    buf = ctypes.create_string_buffer(size)
+    n = keyctl(DESCRIBE, key, buf, size)
+    return buf.raw[:n - 1].decode("utf-8", "replace") if n > 0 else None
