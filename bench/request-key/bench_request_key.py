@@ -6,16 +6,18 @@ alternating, and the time a request_key() call takes is measured from the
 requester.  Cases: (a) the default configuration's debug shell handler, (b)
 keyctl itself as the handler, (c) a pipe handler, (d) key.dns_resolver
 answering an address literal (request-key is Debian's for both).  In case
-(a) each side runs its own package's debug script, as a system with that
-package installed does: Debian's /usr/share/keyutils/request-key-debug.sh and
-ours from the tree, each bind-mounted over that path in turn.
+(a) each side runs its own package's debug script, and in (a) and (b) its own
+keyctl, as a system with that package installed does: Debian's
+/usr/share/keyutils/request-key-debug.sh and /bin/keyctl, and ours from the
+tree, each bind-mounted over that path in turn.
 Every fourth round also runs a batch under a CPU probe (cpu_probe.c) to
 report the CPU time the upcall's processes used, which a busy machine
 disturbs less than wall time.  Root of the host only (exit 77
 otherwise, saying why); every mount is undone on the way out.
 
 usage: bench_request_key.py DEBIAN_RK OUR_RK DEBIAN_DNSR OUR_DNSR CPU_PROBE
-                           DEBIAN_DEBUG_SH OUR_DEBUG_SH [rounds]
+                           DEBIAN_DEBUG_SH OUR_DEBUG_SH DEBIAN_KEYCTL OUR_KEYCTL
+                           [rounds]
 """
 import ctypes
 import os
@@ -27,15 +29,16 @@ import sys
 import tempfile
 import time
 
-DEB_RK, OUR_RK, DEB_DNS, OUR_DNS, PROBE, DEB_DEBUG, OUR_DEBUG = map(os.path.abspath,
-                                                                    sys.argv[1:8])
+(DEB_RK, OUR_RK, DEB_DNS, OUR_DNS, PROBE, DEB_DEBUG, OUR_DEBUG, DEB_KEYCTL,
+ OUR_KEYCTL) = map(os.path.abspath, sys.argv[1:10])
 # Debian's programs are run from copies in WORK: the originals' paths are the
 # mount points, covered while the other side or the CPU probe is mounted there.
 WORK = None
-ROUNDS = int(sys.argv[8]) if len(sys.argv) > 8 else 20
+ROUNDS = int(sys.argv[10]) if len(sys.argv) > 10 else 20
 BATCH = 10
 RK_PATH, DNS_PATH, CONF_PATH = "/sbin/request-key", "/sbin/key.dns_resolver", "/etc/request-key.conf"
 DEBUG_PATH = "/usr/share/keyutils/request-key-debug.sh"
+KEYCTL_PATH = "/bin/keyctl"
 PROBE_CONF = "/run/keyutils-bench-cpu-probe"
 
 # Debian's default request-key.conf (its rules; the comments left out), and
@@ -70,7 +73,8 @@ def host_root_problem():
             return "not in the initial mount namespace, where the kernel starts request-key"
     except OSError:
         pass
-    for p in (DEB_RK, OUR_RK, DEB_DNS, OUR_DNS, PROBE, RK_PATH, DNS_PATH, DEB_DEBUG, OUR_DEBUG):
+    for p in (DEB_RK, OUR_RK, DEB_DNS, OUR_DNS, PROBE, RK_PATH, DNS_PATH, DEB_DEBUG, OUR_DEBUG,
+              DEB_KEYCTL, OUR_KEYCTL, KEYCTL_PATH):
         if not os.access(p, os.X_OK):
             return p + " is missing"
     return None
@@ -130,12 +134,13 @@ def upcall(case):
     return took
 
 
-SIDES = {"debian": (DEB_RK, DEB_DNS, DEB_DEBUG), "ours": (OUR_RK, OUR_DNS, OUR_DEBUG)}
+SIDES = {"debian": (DEB_RK, DEB_DNS, DEB_DEBUG, DEB_KEYCTL),
+         "ours": (OUR_RK, OUR_DNS, OUR_DEBUG, OUR_KEYCTL)}
 CASES = ("debug", "keyctl", "pipe", "dns")
 
 
 def run_batch(side, case, probe_log=None):
-    rk, dns, debug_sh = SIDES[side]
+    rk, dns, debug_sh, keyctl = SIDES[side]
     if case == "dns":
         rk, target, program = DEB_RK, DNS_PATH, dns
     else:
@@ -145,6 +150,8 @@ def run_batch(side, case, probe_log=None):
         mount(rk, RK_PATH)
     if case == "debug":
         mount(debug_sh, DEBUG_PATH)
+    if case in ("debug", "keyctl"):
+        mount(keyctl, KEYCTL_PATH)
     if probe_log:
         with open(PROBE_CONF, "w") as f:
             f.write(program + "\n" + probe_log + "\n")
@@ -177,8 +184,8 @@ def main():
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, undo_all)
     keyutils.keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
-    global DEB_RK, DEB_DNS, DEB_DEBUG, WORK
-    for which in ("/sbin/request-key", "/sbin/key.dns_resolver", DEBUG_PATH):
+    global DEB_RK, DEB_DNS, DEB_DEBUG, DEB_KEYCTL, WORK
+    for which in ("/sbin/request-key", "/sbin/key.dns_resolver", DEBUG_PATH, KEYCTL_PATH):
         for line in open("/proc/self/mountinfo"):
             if line.split()[4] in (which, "/usr" + which):
                 skip("%s has something mounted over it (another test running?)" % which)
@@ -187,7 +194,8 @@ def main():
     DEB_RK = shutil.copy2(DEB_RK, os.path.join(WORK, "debian-request-key"))
     DEB_DNS = shutil.copy2(DEB_DNS, os.path.join(WORK, "debian-key.dns_resolver"))
     DEB_DEBUG = shutil.copy2(DEB_DEBUG, os.path.join(WORK, "debian-request-key-debug.sh"))
-    SIDES["debian"] = (DEB_RK, DEB_DNS, DEB_DEBUG)
+    DEB_KEYCTL = shutil.copy2(DEB_KEYCTL, os.path.join(WORK, "debian-keyctl"))
+    SIDES["debian"] = (DEB_RK, DEB_DNS, DEB_DEBUG, DEB_KEYCTL)
     conf = os.path.join(WORK, "request-key.conf")
     with open(conf, "w") as f:
         f.write(CONFIG)
@@ -227,7 +235,8 @@ def report(wall, cpu):
         print("%d upcalls failed and were left out (first: %s)" % (len(failures), failures[0]))
     print("(medians; wall time of request_key() in the requester; CPU time of the upcall's")
     print(" processes as the probe's wait4() saw it; 'debug' runs each side's own debug")
-    print(" script; 'dns' runs key.dns_resolver under Debian's request-key on both sides)")
+    print(" script, 'debug' and 'keyctl' each side's own keyctl; 'dns' runs")
+    print(" key.dns_resolver under Debian's request-key on both sides)")
 
 
 if __name__ == "__main__":

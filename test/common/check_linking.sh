@@ -1,6 +1,7 @@
 #!/bin/sh
 # The shared libraries each tool loads (its NEEDED entries), as the build
-# promises them: keyctl libkeyutils and libc only (no C++ runtime);
+# promises them: keyctl nothing when it is a static PIE, else libkeyutils
+# and libc only (no C++ runtime);
 # request-key nothing when it is a static PIE, else libc alone; and
 # key.dns_resolver libc, plus libresolv when that could not be linked in.
 #   check_linking.sh READELF PROGRAM 'EXPECTED NEEDED LIST' [PROGRAM 'LIST'...]

@@ -1,8 +1,8 @@
 // Handler supervision.
 //
-// A pipe handler is started with posix_spawn (a vfork-style clone: nothing
-// of request-key is copied, and an exec failure comes back as its result)
-// and watched through a pidfd.  A plain handler is executed in place, with
+// A pipe handler is started with vfork (nothing of request-key is copied,
+// and an exec failure comes back as its result) and watched through a
+// pidfd.  A plain handler is executed in place, with
 // an alarm as its limit: measured through the kernel's upcall on a busy
 // machine, any process request-key starts and waits for (or merely leaves
 // running beside the handler, as a watcher would be) costs milliseconds of
@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,37 +81,63 @@ struct handler_pipes {
     }
 };
 
-// Starts the handler: its own process group, default SIGPIPE, no blocked
-// signals, nothing open but 0-2 (a pipe handler's pipes there).
-int spawn(const handler_run &run, const int *child_fds, pid_t &pid)
+// CLOSE_RANGE_CLOEXEC, from <linux/close_range.h> (Linux 5.11).
+constexpr unsigned close_range_cloexec = 1u << 2;
+
+std::vector<char *> argv_of(const handler_run &run)
 {
     std::vector<char *> args;
     for (const std::string &a : run.argv)
         args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
+    return args;
+}
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    if (child_fds)
-        for (int fd = 0; fd < 3; fd++)
-            posix_spawn_file_actions_adddup2(&actions, child_fds[fd], fd);
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, defaults;
+// Turns this process into the handler: its own process group, default
+// SIGPIPE and SIGALRM, no blocked signals, nothing open but 0-2 (closed on
+// exec, so a failed exec leaves them usable); returns the exec's errno.
+// Only system calls, so a vfork child may run it.
+int exec_handler(const handler_run &run, char *const *args)
+{
+    setpgid(0, 0);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
+    syscall(SYS_close_range, 3u, ~0u, close_range_cloexec);
+    sigset_t none;
     sigemptyset(&none);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                        POSIX_SPAWN_SETSIGDEF);
-    int e = posix_spawn(&pid, run.program.c_str(), &actions, &attr, args.data(),
-                        const_cast<char *const *>(clean_environment));
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&actions);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execve(run.program.c_str(), args, const_cast<char *const *>(clean_environment));
+    return errno;
+}
+
+// Starts the handler with vfork: nothing of request-key is copied, and
+// request-key waits only until the exec (an exec failure comes back as the
+// result).  posix_spawn would do the same, but its child asks the kernel
+// about every one of the 64 signals first, twice each, while request-key
+// waits; request-key has no signal handlers, so SIGPIPE (ignored here) is
+// the one disposition to reset.  Signals stay blocked until the exec, so
+// none is handled in the child.
+int spawn(const handler_run &run, const int *child_fds, pid_t &pid)
+{
+    std::vector<char *> args = argv_of(run);
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, &old);
+    // Written by the child, which shares our memory until its exec.
+    volatile int exec_errno = 0;
+    pid = vfork();
+    if (pid == 0) {
+        int e = 0;
+        for (int fd = 0; child_fds && fd < 3 && !e; fd++)
+            if (dup2(child_fds[fd], fd) < 0)
+                e = errno;
+        exec_errno = e ? e : exec_handler(run, args.data());
+        _exit(127);
+    }
+    int e = pid < 0 ? errno : exec_errno;
+    sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (pid > 0 && e != 0)
+        waitpid(pid, nullptr, 0);
     return e;
 }
 
@@ -253,31 +278,15 @@ private:
     bool ignored_ = false;
 };
 
-// CLOSE_RANGE_CLOEXEC, from <linux/close_range.h> (Linux 5.11).
-constexpr unsigned close_range_cloexec = 1u << 2;
-
 } // namespace
 
 int exec_in_place(const handler_run &run)
 {
-    std::vector<char *> args;
-    for (const std::string &a : run.argv)
-        args.push_back(const_cast<char *>(a.c_str()));
-    args.push_back(nullptr);
-    // The handler's process group is its own, as when it runs as a child.
-    setpgid(0, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGALRM, SIG_DFL);
-    // Nothing but 0-2 may reach the handler.
-    syscall(SYS_close_range, 3u, ~0u, close_range_cloexec);
+    std::vector<char *> args = argv_of(run);
     // The time limit: an alarm survives execve, and SIGALRM's default
     // action ends the handler.
     alarm(run.timeout);
-    execve(run.program.c_str(), args.data(), const_cast<char *const *>(clean_environment));
-    int e = errno;
+    int e = exec_handler(run, args.data());
     alarm(0);
     signal(SIGPIPE, SIG_IGN);
     return e;
