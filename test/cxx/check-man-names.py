@@ -103,10 +103,24 @@ def public_names(path):
 
 
 def documented(pages):
+    """The words a page shows in bold or italics (\\fB, \\fI, .B, .I, .BR,
+    .IR and the like) or in its no-fill blocks (.nf to .fi: synopses and
+    examples); running text alone does not count."""
     words = set()
     for page in pages:
+        nofill = False
         for line in pathlib.Path(page).read_text().splitlines():
-            words.update(re.findall(r"[A-Za-z_]\w*", line.replace("\\f", " ")))
+            if line.startswith((".nf", ".EX")):
+                nofill = True
+            elif line.startswith((".fi", ".EE")):
+                nofill = False
+            if nofill:
+                shown = line
+            elif re.match(r"\.(B|I|BR|RB|BI|IB|IR|RI|SM|SB)\b", line):
+                shown = line.split(None, 1)[1] if " " in line else ""
+            else:
+                shown = " ".join(re.findall(r"\\f[BI](.*?)(?=\\f[RP]|$)", line))
+            words.update(re.findall(r"[A-Za-z_]\w*", shown.replace("\\f", " ")))
     return words
 
 

@@ -381,3 +381,17 @@ TEST_CASE("capabilities() reports what keyctl_capabilities() says", "[capabiliti
     CHECK(!ec);
     CHECK(c2.raw == c.raw);
 }
+
+TEST_CASE("negate and reject cache a timeout that has run out for one second, not for ever",
+          "[instantiate]")
+{
+    using namespace std::chrono_literals;
+    // keyctl_negate() and keyctl_reject() read 0 as "no expiry": a negative
+    // or zero duration (a deadline already past) must never become 0.
+    CHECK(detail::negative_timeout_seconds(-1min) == 1u);
+    CHECK(detail::negative_timeout_seconds(-1s) == 1u);
+    CHECK(detail::negative_timeout_seconds(0s) == 1u);
+    CHECK(detail::negative_timeout_seconds(1s) == 1u);
+    CHECK(detail::negative_timeout_seconds(30s) == 30u);
+    CHECK(detail::negative_timeout_seconds(std::chrono::seconds(1LL << 40)) == 0xffffffffu);
+}
