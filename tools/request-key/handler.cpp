@@ -2,11 +2,11 @@
 //
 // A pipe handler is started with vfork (nothing of request-key is copied,
 // and an exec failure comes back as its result) and watched through a
-// pidfd.  A plain handler is executed in place, with
-// an alarm as its limit: measured through the kernel's upcall on a busy
-// machine, any process request-key starts and waits for (or merely leaves
-// running beside the handler, as a watcher would be) costs milliseconds of
-// waiting for the scheduler, more than the whole of 1.6.3's upcall.
+// pidfd.  A plain handler is executed in place, with an alarm as its limit:
+// measured through the kernel's upcall on a busy machine, any process
+// request-key starts and waits for (or merely leaves running beside the
+// handler, as a watcher would be) costs milliseconds of waiting for the
+// scheduler, more than the whole of 1.6.3's upcall.
 #include "handler.hpp"
 #include "messages.hpp"
 
@@ -115,8 +115,8 @@ int exec_handler(const handler_run &run, char *const *args)
 // result).  posix_spawn would do the same, but its child asks the kernel
 // about every one of the 64 signals first, twice each, while request-key
 // waits; request-key has no signal handlers, so SIGPIPE (ignored here) is
-// the one disposition to reset.  Signals stay blocked until the exec, so
-// none is handled in the child.
+// the one disposition to reset.  Signals stay blocked until just before
+// the exec, and with no handlers none can run code in the child.
 int spawn(const handler_run &run, const int *child_fds, pid_t &pid)
 {
     std::vector<char *> args = argv_of(run);
