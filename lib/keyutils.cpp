@@ -728,5 +728,9 @@ KEYUTILS_EXPORT key_serial_t find_key_by_type_and_desc(const char *type, const c
             return -1;
         }
     }
+    // Found after request_key() failed: errno keeps that failure, as
+    // 1.6.3's does, for callers (keyctl among them) whose later messages
+    // print errno.
+    errno = r.error;
     return found;
 }

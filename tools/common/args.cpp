@@ -61,23 +61,33 @@ key_arg_status parse_key_arg(const char *arg, key_arg *out)
 number_status parse_long(const char *arg, int base, long *out)
 {
     char *end;
+    // errno is cleared to see ERANGE, and then left as strtol() alone
+    // would leave it: callers' later messages may print it, as 1.6.3's do.
+    int before = errno;
     errno = 0;
     long v = strtol(arg, &end, base);
+    bool range = errno == ERANGE;
+    errno = range ? ERANGE : before;
     if (*end != '\0')
         return number_status::not_a_number;
     *out = v;
-    return errno == ERANGE ? number_status::out_of_range : number_status::ok;
+    return range ? number_status::out_of_range : number_status::ok;
 }
 
 number_status parse_ulong(const char *arg, int base, unsigned long *out)
 {
     char *end;
+    // errno is cleared to see ERANGE, and then left as strtoul() alone
+    // would leave it: callers' later messages may print it, as 1.6.3's do.
+    int before = errno;
     errno = 0;
     unsigned long v = strtoul(arg, &end, base);
+    bool range = errno == ERANGE;
+    errno = range ? ERANGE : before;
     if (*end != '\0')
         return number_status::not_a_number;
     *out = v;
-    return errno == ERANGE ? number_status::out_of_range : number_status::ok;
+    return range ? number_status::out_of_range : number_status::ok;
 }
 
 bool parse_permissions(const char *arg, key_perm_t *out)

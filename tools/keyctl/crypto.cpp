@@ -26,7 +26,9 @@ int dh_kdf(char **argv, bool other_info, bool hex)
     key_serial_t priv = parse_key(argv[0]);
     key_serial_t prime = parse_key(argv[1]);
     key_serial_t base = parse_key(argv[2]);
-    errno = 0;
+    // As in 1.6.3, errno is not cleared first: "-1" converts without an
+    // error, and the message then names what errno held (a key lookup's
+    // ENOKEY, say).
     unsigned long len = strtoul(argv[3], nullptr, 10);
     if (len == ULONG_MAX) {
         int e = errno;
