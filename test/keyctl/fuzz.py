@@ -436,13 +436,23 @@ def proc_keys():
     return out
 
 
+# membarrier(MEMBARRIER_CMD_GLOBAL) returns after an RCU grace period
+# (synchronize_rcu); its number on the machines this harness runs on.
+SYS_MEMBARRIER = {"x86_64": 324, "aarch64": 283}.get(os.uname().machine)
+
+
 def gc_pass(token):
     """Returns once the garbage collector has run since the call: a sentinel
-    key is dropped and waited for."""
+    key is dropped and waited for.  A keyring drops the keys unlinked from
+    it in RCU callbacks, which run in no set order across CPUs: a grace
+    period first, so that those of the last command are due before the
+    sentinel's is even queued."""
     key = lib.add_key(b"user", token.encode() + b"gc", b"x", 1, KEY_SPEC_SESSION_KEYRING)
     if key < 0:  # the session keyring is closed to us now: just wait
         time.sleep(0.06)
         return
+    if SYS_MEMBARRIER is not None:
+        libc.syscall(SYS_MEMBARRIER, 1, 0)
     lib.keyctl_unlink(key, KEY_SPEC_SESSION_KEYRING)
     # It is certain to go: how long that takes is the machine's load.
     deadline = time.time() + DYING_WAIT
@@ -464,7 +474,7 @@ RELEASING = {"unlink", "clear", "move", "invalidate", "newring", "add", "padd", 
              "reject", "instantiate", "pinstantiate", "get_persistent", "revoke"}
 
 
-def settle(known, held, token, visible, released, slow):
+def settle(known, token, visible, released, slow):
     """Waits for the garbage collector to finish with the keys of a command.
 
     Unlinking a key drops the keyring's reference only after an RCU grace
@@ -481,8 +491,7 @@ def settle(known, held, token, visible, released, slow):
     when its credentials are freed, after an RCU grace period too: hence a
     pause first when the command named @t or @p or started a session.
     A key sure to go (see below) is waited for up to DYING_WAIT, however
-    loaded the machine; the rest of the wait has short bounds.  `held` are
-    the keyrings our own credentials hold, which stay while we do.
+    loaded the machine; the rest of the wait has short bounds.
     `visible` is updated to our keys in sight.  Returns False if a key sure
     to go had still not gone at the end."""
     if slow:
@@ -496,16 +505,16 @@ def settle(known, held, token, visible, released, slow):
         keys = proc_keys()
         known.update(k for k, _, _, desc in keys if t in desc)
         ours = {k for k, _, _, _ in keys if k in known}
-        # A key of ours with no references left, dead, or invalidated (and
-        # not one of the keyrings our credentials hold, `held`) is certain
-        # to go, and until it has gone a command naming it gets EACCES (it
-        # is no longer possessed) where it would get ENOKEY a moment later.
+        # A key of ours with no references left, or dead, is certain to
+        # go, and until it has gone a command naming it gets EACCES (it is
+        # no longer possessed) where it would get ENOKEY a moment later.
         # So it is waited for as long as it takes a loaded machine's
         # collector to get to it; it cannot be a key kept by another
-        # sequence, since those are never in `known`.
+        # sequence, since those are never in `known`.  (An invalidated key
+        # is not: a session's restriction or our credentials may hold it.
+        # The pass after "invalidate" takes it out of every keyring.)
         dying = [(k, flags, usage, desc) for k, flags, usage, desc in keys
-                 if k in ours and (usage == 0 or "D" in flags[2:3] or
-                                   "i" in flags and k not in held)]
+                 if k in ours and (usage == 0 or "D" in flags[2:3])]
         if dying:
             quiet = time.time()
             if quiet - started > DYING_WAIT:
@@ -540,25 +549,23 @@ def current_session(previous):
 
 def check_settle():
     """settle() waits until a key a command unlinked has gone, and not for
-    the invalidated session keyring our credentials hold (a child process
-    checks, in a session of its own)."""
+    an invalidated session keyring, which our credentials hold and
+    current_session() still names (a child process checks, in a session of
+    its own)."""
     pid = os.fork()
     if pid == 0:
         status = 1
         try:
             enter_user_namespace()
             session = lib.keyctl_join_session_keyring(None)
-            held = {session, lib.keyctl_get_keyring_ID(KEY_SPEC_USER_KEYRING, 1),
-                    lib.keyctl_get_keyring_ID(KEY_SPEC_USER_SESSION_KEYRING, 1)}
             key = lib.add_key(b"user", b"fuzz-check", b"x", 1, session)
             known, visible = {session, key}, set()
             lib.keyctl_unlink(key, session)
-            first = settle(known, held, "fuzz-check", visible, True, False)
+            first = settle(known, "fuzz-check", visible, True, False)
             gone = all(k != key for k, _, _, _ in proc_keys())
             lib.keyctl_invalidate(session)
-            session = current_session(session)
-            second = settle(known, held | {session}, "fuzz-check", visible, True, False)
-            status = 0 if first and gone and second and session in held else 1
+            second = settle(known, "fuzz-check", visible, True, False)
+            status = 0 if first and gone and second and current_session(session) == session else 1
         finally:
             os._exit(status)
     _, status = os.waitpid(pid, 0)
@@ -597,7 +604,7 @@ def run_sequence(keyctl, setup, commands, token, env, out_path):
         new = 0
         session = ids["S"]
         visible = set()
-        settle(known, {session, ids["U"], ids["US"]}, token, visible, False, False)
+        settle(known, token, visible, False, False)
         with tempfile.TemporaryDirectory() as tmp:
             with open(os.path.join(tmp, "data"), "wb") as f:
                 f.write(setup.file)
@@ -634,8 +641,7 @@ def run_sequence(keyctl, setup, commands, token, env, out_path):
                     vanish((set(printed) if own else set()) - {now} | (
                         {session} if now != session else set()))
                     session = now
-                settle(known, {session, ids["U"], ids["US"]}, token, visible,
-                       rc == 0 and name in RELEASING,
+                settle(known, token, visible, rc == 0 and name in RELEASING,
                        own or name in ("session", "new_session"))
                 result["steps"].append({"rc": rc, "out": out.decode("latin-1"),
                                         "err": err.decode("latin-1")})
