@@ -6,7 +6,7 @@ in the child before exec).  Lines of the form `r <args>` run `keyctl <args>` and
 record its exit status, stdout and first stderr line (plus how many stderr lines
 there were); anything else is setup, using the keyctl under test as $K.  Key IDs
 are normalised by order of first appearance, so the two transcripts must match
-exactly.
+exactly (a case that differs is run once more, and fails if it differs again).
 
 usage: differential.py REFERENCE_KEYCTL OUR_KEYCTL [case-name-substring...]
 """
@@ -88,6 +88,16 @@ def main():
         count += 1
         a = normalise(run(ref, script, ref_env))
         b = normalise(run(ours, script, {}))
+        if a != b:
+            # Chance can tell two equal runs apart: a key whose random
+            # serial has under five digits, printed where NUMBER does not
+            # look for one (about 5 keys in a million).  A difference in
+            # keyctl shows again; chance does not, twice.
+            a2 = normalise(run(ref, script, ref_env))
+            b2 = normalise(run(ours, script, {}))
+            if a2 == b2:
+                print("note: %s differed once and not again (a short key serial?)" % name)
+                a = b
         if a != b:
             failures += 1
             print("FAIL %s" % name)
