@@ -528,8 +528,11 @@ def settle(known, token, visible, released, slow):
         # passes go on for a while after the last dying key.
         if time.time() - quiet > 3.0 * SLOWDOWN:
             break
-        if passes < 5 and (before is None and (released or visible - ours) or
-                           before is not None and before != ours):
+        # After a command whose keys go with its credentials (`slow`), a
+        # keyring they held is destroyed in a GC run and its keys are
+        # dropped after that run: one more pass for them.
+        if passes < 5 and (before is None and (released or slow or visible - ours) or
+                           before is not None and (before != ours or slow and passes < 2)):
             before = ours
             passes += 1
             gc_pass(token)
@@ -633,9 +636,10 @@ def run_sequence(keyctl, setup, commands, token, env, out_path):
                                         "prequest2") and printed and new < 2:
                     ids["new%d" % new] = printed[0]
                     new += 1
-                # What lived only in an exited keyctl's own keyrings, or in a
-                # session just replaced, goes once RCU lets go of it.
-                own = any(a in ("@t", "@p") for a in argv)
+                # What lived only in an exited keyctl's own keyrings (@t and
+                # @p, also written -1 and -2), or in a session just replaced,
+                # goes once RCU lets go of it.
+                own = any(a.strip() in ("@t", "@p", "-1", "-2") for a in argv)
                 now = current_session(session)
                 if own or now != session:
                     vanish((set(printed) if own else set()) - {now} | (
