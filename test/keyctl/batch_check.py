@@ -45,6 +45,21 @@ def fresh_session():
 read_key = kernel_keys.read_all
 
 
+def check_quota_wait():
+    """fresh_session() gives the next script the quota the last one's keys
+    held: 100 keys of 100 bytes, then a new session, and the room must be
+    back (the keys were still charged for a moment after the clear)."""
+    fresh_session()
+    for i in range(100):
+        if kernel_keys.add_key(b"user", b"quota-check-%d" % i, b"q" * 100, SESSION) < 0:
+            break
+    fresh_session()
+    q = kernel_keys.quota_in_use()
+    if q and (q[1] - q[0] < 60 or q[3] - q[2] < 9000):
+        raise SystemExit("batch_check: the quota was not given back after a new session: "
+                         "%d/%d keys, %d/%d bytes" % q)
+
+
 def describe(key):
     return kernel_keys.describe(key) or "inaccessible"
 
@@ -172,6 +187,7 @@ def case(name, script, ref=True, stdin=b"", json=False, merged=False):
 
 
 # --- the same as separate invocations -------------------------------------
+check_quota_wait()
 case("quoting", r"""add user 'two words' 'single "quoted" \ payload' @s
 add user "double q" "a\"b\\c\$d\`e\x" @s
 add user back\ slash\ed p\'q\" @s

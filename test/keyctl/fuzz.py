@@ -34,6 +34,8 @@ import tempfile
 import time
 import traceback
 
+import kernel_keys
+
 libc = ctypes.CDLL(None, use_errno=True)
 # Whichever libkeyutils.so.1 the loader finds builds the starting state; the
 # same library does it for both runs, so which one does not matter.  When the
@@ -784,23 +786,7 @@ def wait_for_quota():
     """Keeps a margin under the unprivileged quota (200 keys, 20,000 bytes),
     which the keys of finished runs hold until the garbage collector frees
     them, for the runs going on at once."""
-    uid = os.geteuid()
-    for _ in range(200):
-        try:
-            with open("/proc/key-users") as f:
-                for line in f:
-                    fields = line.split()
-                    if fields[0] == "%d:" % uid:
-                        keys, max_keys = map(int, fields[3].split("/"))
-                        nbytes, max_bytes = map(int, fields[4].split("/"))
-                        if max_keys - keys >= 60 and max_bytes - nbytes >= 9000:
-                            return
-                        break
-                else:
-                    return
-        except OSError:
-            return
-        time.sleep(0.02)
+    kernel_keys.wait_for_quota(keys=60, nbytes=9000, limit=4.0 * SLOWDOWN)
 
 
 def show_args(argv):

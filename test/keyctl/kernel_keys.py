@@ -7,10 +7,13 @@ build the scripts run on the build machine), never literals.
 """
 import ctypes
 import os
+import time
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
-SYS_keyctl = int(os.environ["KEYUTILS_PY_SYS_KEYCTL"])
+# -1 (ENOSYS, and join_session() says so) where a script is run without
+# them: the quota helpers below need no system call.
+SYS_keyctl = int(os.environ.get("KEYUTILS_PY_SYS_KEYCTL", "-1"))
 SYS_add_key = int(os.environ.get("KEYUTILS_PY_SYS_ADD_KEY", "-1"))
 
 GET_KEYRING_ID, JOIN_SESSION, DESCRIBE, CLEAR, UNLINK, READ = 0, 1, 6, 7, 9, 11
@@ -32,13 +35,51 @@ def add_key(key_type, description, payload, keyring):
                         ctypes.c_long(len(payload)), ctypes.c_long(keyring))
 
 
+def quota_in_use():
+    """(keys, max keys, bytes, max bytes) charged to this uid, from
+    /proc/key-users; None where it has no line (no key yet) or no file."""
+    try:
+        with open("/proc/key-users") as f:
+            for line in f:
+                fields = line.split()
+                if fields[0] == "%d:" % os.geteuid():
+                    keys, max_keys = map(int, fields[3].split("/"))
+                    nbytes, max_bytes = map(int, fields[4].split("/"))
+                    return keys, max_keys, nbytes, max_bytes
+    except OSError:
+        pass
+    return None
+
+
+def wait_for_quota(keys=60, nbytes=9000, limit=10.0):
+    """Waits (up to `limit` seconds) until this uid's quota has room for
+    `keys` more keys and `nbytes` more bytes.  Unlinked keys stay charged
+    until the kernel's garbage collector has destroyed them, a moment later
+    on an idle machine and longer on a loaded one.  Gives up early once the
+    charge has not gone down for a second: what is left is kept, not
+    awaiting the collector."""
+    deadline = time.time() + limit
+    last, since = None, time.time()
+    while time.time() < deadline:
+        q = quota_in_use()
+        if q is None or q[1] - q[0] >= keys and q[3] - q[2] >= nbytes:
+            return
+        if q != last:
+            last, since = q, time.time()
+        elif time.time() - since > 1.0:
+            return
+        time.sleep(0.01)
+
+
 def join_session(clear_old=False):
     """Joins a fresh anonymous session keyring, which the programs started
-    afterwards inherit; with clear_old, the previous one is emptied first
-    (its keys go back to the quota at once).  A failure (a wrong system call
-    number, say) raises OSError: tests must not share the caller's session."""
+    afterwards inherit; with clear_old, the previous one is emptied first,
+    and its keys awaited until the collector has given back (most of) the
+    quota they held.  A failure (a wrong system call number, say) raises
+    OSError: tests must not share the caller's session."""
     if clear_old:
         keyctl(CLEAR, SESSION)
+        wait_for_quota(limit=10.0 * int(os.environ.get("KEYUTILS_TEST_SLOWDOWN", "1")))
     if keyctl(JOIN_SESSION, None) < 0:
         err = ctypes.get_errno()
         raise OSError(err, "join session keyring (syscall %d): %s" % (SYS_keyctl, os.strerror(err)))
