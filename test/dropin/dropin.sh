@@ -11,16 +11,28 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # Key IDs differ between runs: number them in order of appearance, with the
-# padding before them (its width depends on the ID).
+# padding before them (its width depends on the ID).  Serials are random
+# from 3 up, so a key's may have as few as 3 digits (about one in twenty
+# thousand has under 6): every run of 3 or more digits is numbered.  The numbers that
+# are not IDs (100 in "timeout ... 100", digits of a permission mask) are
+# the same in every run and are numbered the same.
 normalise() {
   awk '{ line = $0; out = "";
-         while (match(line, / *[0-9][0-9][0-9][0-9][0-9][0-9]+/)) {
+         while (match(line, / *[0-9][0-9][0-9]+/)) {
            id = substr(line, RSTART, RLENGTH); sub(/^ */, "", id)
            if (!(id in seen)) seen[id] = "ID" (++n)
            out = out substr(line, 1, RSTART - 1) seen[id]
            line = substr(line, RSTART + RLENGTH) }
          print out line }'
 }
+
+# The normaliser's own check: a short serial and a long one, each padded as
+# show pads them, read the same.
+if [ "$(printf 'Joined session keyring: 57266\n  123 --alswrv\n' | normalise)" != \
+     "$(printf 'Joined session keyring: 930725907\n 809593181 --alswrv\n' | normalise)" ]; then
+  echo "FAIL: normalise() tells a short key serial from a long one"
+  exit 1
+fi
 
 # keyctl sequence: one fresh session per run, each command's stdout,
 # stderr and exit status recorded.  A revoked key is named by its ID: a

@@ -54,9 +54,11 @@ def run(keyctl, script, env_extra):
 # Key IDs, with the padding before them: IDs differ in length between runs, so
 # the padding of a right-aligned column differs too.  Serials are random from
 # 3 up: one of under five digits is caught where show and list print an ID,
-# before the permissions column.
+# before the permissions column, where a line is the ID alone (add, padd,
+# newring, id, get_persistent...) and after "keyring: " (session).
 NUMBER = re.compile(r"( *)(0x[0-9a-f]{8}\b|(?<![\w.])-?\d{5,10}\b"
-                    r"|(?<![\w.])\d{1,4}(?= [-a-z]{8} ))")
+                    r"|(?<![\w.])\d{1,4}(?= [-a-z]{8} )|^\d{1,4}$|(?<=keyring: )\d{1,4}$)",
+                    re.M)
 
 
 def normalise(text):
@@ -77,7 +79,18 @@ def normalise(text):
     return re.sub(r"^ +<K", "<K", text, flags=re.M)
 
 
+def check_normalise():
+    """Short serials (they are random from 3 up) read as long ones do where
+    keyctl prints an ID alone on a line, in show's column and after
+    "keyring: "."""
+    def text(a, b, c):
+        return "9\n%d\nJoined session keyring: %d\n%6d --alswrv 0 0\n3 keys\n" % (a, b, c)
+    if normalise(text(9679, 57, 123)) != normalise(text(123456789, 987654321, 1234567)):
+        raise SystemExit("differential: normalise() tells short serials from long ones")
+
+
 def main():
+    check_normalise()
     ref, ours = sys.argv[1], sys.argv[2]
     wanted = sys.argv[3:]
     # Debian's keyctl must load Debian's library, not the build tree's.
