@@ -55,7 +55,7 @@ def check_quota_wait():
             break
     fresh_session()
     q = kernel_keys.quota_in_use()
-    if q and (q[1] - q[0] < 60 or q[3] - q[2] < 9000):
+    if q and (q[1] - q[0] < kernel_keys.ROOM_KEYS or q[3] - q[2] < kernel_keys.ROOM_BYTES):
         raise SystemExit("batch_check: the quota was not given back after a new session: "
                          "%d/%d keys, %d/%d bytes" % q)
 

@@ -37,7 +37,7 @@ r() {
 
 def run(keyctl, script, env_extra):
     # The previous run's keys stay charged until the collector has them.
-    kernel_keys.wait_for_quota(limit=10.0 * SLOWDOWN)
+    kernel_keys.wait_for_quota()
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ)
         env.update(env_extra)
@@ -112,7 +112,7 @@ def main():
             b2 = normalise(run(ours, script, {}))
             if a2 == b2:
                 print("note: %s differed once and not again (a short key serial?)" % name)
-                a = b
+                continue
         if a != b:
             failures += 1
             print("FAIL %s" % name)

@@ -782,13 +782,6 @@ def compare(a, b):
     return None, None, crashes
 
 
-def wait_for_quota():
-    """Keeps a margin under the unprivileged quota (200 keys, 20,000 bytes),
-    which the keys of finished runs hold until the garbage collector frees
-    them, for the runs going on at once."""
-    kernel_keys.wait_for_quota(keys=60, nbytes=9000, limit=4.0 * SLOWDOWN)
-
-
 def show_args(argv):
     def short(a):
         a = re.sub(r"(.)\1{15,}", lambda m: "%s{x%d}" % (m.group(1), len(m.group(0))), a)
@@ -829,7 +822,9 @@ def minimise(ref, ours, setup, commands, index):
 def pair(ref, ours, sseed):
     """One sequence, both runs, in a worker process."""
     setup, commands = sequence(sseed)
-    wait_for_quota()
+    # A margin under the unprivileged quota, which the keys of finished runs
+    # hold until the collector frees them, for the runs going on at once.
+    kernel_keys.wait_for_quota(limit=4.0)
     return run_both(ref, ours, setup, commands)
 
 

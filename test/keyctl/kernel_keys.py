@@ -16,6 +16,12 @@ libc.syscall.restype = ctypes.c_long
 SYS_keyctl = int(os.environ.get("KEYUTILS_PY_SYS_KEYCTL", "-1"))
 SYS_add_key = int(os.environ.get("KEYUTILS_PY_SYS_ADD_KEY", "-1"))
 
+# How much slower than native the test setup runs (sanitizers, valgrind).
+SLOWDOWN = int(os.environ.get("KEYUTILS_TEST_SLOWDOWN", "1"))
+# The room wait_for_quota() keeps free under an unprivileged uid's quota
+# (200 keys, 20,000 bytes) for what a test does next.
+ROOM_KEYS, ROOM_BYTES = 60, 9000
+
 GET_KEYRING_ID, JOIN_SESSION, DESCRIBE, CLEAR, UNLINK, READ = 0, 1, 6, 7, 9, 11
 SESSION = -3
 
@@ -51,18 +57,18 @@ def quota_in_use():
     return None
 
 
-def wait_for_quota(keys=60, nbytes=9000, limit=10.0):
-    """Waits (up to `limit` seconds) until this uid's quota has room for
-    `keys` more keys and `nbytes` more bytes.  Unlinked keys stay charged
+def wait_for_quota(limit=10.0):
+    """Waits (up to `limit` seconds, times SLOWDOWN) until this uid's quota
+    has room for ROOM_KEYS more keys and ROOM_BYTES more bytes.  Unlinked keys stay charged
     until the kernel's garbage collector has destroyed them, a moment later
     on an idle machine and longer on a loaded one.  Gives up early once the
     charge has not gone down for a second: what is left is kept, not
     awaiting the collector."""
-    deadline = time.time() + limit
+    deadline = time.time() + limit * SLOWDOWN
     last, since = None, time.time()
     while time.time() < deadline:
         q = quota_in_use()
-        if q is None or q[1] - q[0] >= keys and q[3] - q[2] >= nbytes:
+        if q is None or q[1] - q[0] >= ROOM_KEYS and q[3] - q[2] >= ROOM_BYTES:
             return
         if q != last:
             last, since = q, time.time()
@@ -79,7 +85,7 @@ def join_session(clear_old=False):
     OSError: tests must not share the caller's session."""
     if clear_old:
         keyctl(CLEAR, SESSION)
-        wait_for_quota(limit=10.0 * int(os.environ.get("KEYUTILS_TEST_SLOWDOWN", "1")))
+        wait_for_quota()
     if keyctl(JOIN_SESSION, None) < 0:
         err = ctypes.get_errno()
         raise OSError(err, "join session keyring (syscall %d): %s" % (SYS_keyctl, os.strerror(err)))
